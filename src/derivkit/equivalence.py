@@ -1,0 +1,123 @@
+"""Decide whether two expressions are equal on a domain: the one engine behind everything.
+
+It verifies the derivations and grades students, so it is built to be *sound*: it says
+``proved`` only when a symbolic transformation reduced a - b to zero, ``refuted`` only with
+a counterexample whose difference persists at a higher precision, ``numeric`` when the
+sides agree at every sampled point but no proof was found, and ``unknown`` otherwise.
+
+Layers, cheapest first (see :mod:`derivkit.proof` and :mod:`derivkit.screening`):
+structural equality, cheap canonical forms, numeric screening, heavier symbolic proof.
+
+Semantics. ``principal`` (the default, SymPy's): expressions are complex-valued with
+principal branches, variables range over their domain, and a point where either side is
+undefined (a pole, log 0) is skipped. So log(p/(1-p)) and log(p) - log(1-p) are equal on
+(0, 1) but differ at p = 2. ``natural`` (STACK's convention for real variables): a point
+counts only where *every* subexpression of a side is real, so both sides are compared on
+their common natural real domain.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import sympy as sp
+
+from derivkit.domains import REAL, Domain, parse_domain
+from derivkit.proof import Budget, prepare, symbolic_proof
+from derivkit.screening import Counterexample, screen
+
+Status = Literal["proved", "numeric", "refuted", "unknown"]
+Semantics = Literal["principal", "natural"]
+DomainSpec = Mapping[sp.Symbol | str, Domain | str]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The engine's answer for one pair of expressions."""
+
+    status: Status
+    method: str | None
+    counterexample: Counterexample | None = None
+    seconds: float = 0.0
+    message: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def equivalent(self) -> bool:
+        """True when proved, or numerically checked without a proof."""
+        return self.status in ("proved", "numeric")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "method": self.method,
+            "counterexample": self.counterexample.to_dict() if self.counterexample else None,
+            "seconds": round(self.seconds, 4),
+            "message": self.message,
+        }
+
+
+def normalise_domains(domains: DomainSpec | None) -> dict[str, Domain]:
+    """Domains keyed by symbol name, parsed from strings where needed."""
+    result: dict[str, Domain] = {}
+    for key, value in (domains or {}).items():
+        result[key if isinstance(key, str) else key.name] = parse_domain(value)
+    return result
+
+
+def equivalent(
+    a: sp.Expr,
+    b: sp.Expr,
+    domains: DomainSpec | None = None,
+    budget: float = 5.0,
+    semantics: Semantics = "principal",
+    seed: int = 0,
+) -> Verdict:
+    """Decide a == b for every point of the domain (variables default to real).
+
+    ``budget`` bounds the symbolic proof attempts in seconds (checked between layers; a
+    single SymPy call cannot be interrupted in-process: untrusted input runs this inside
+    :mod:`derivkit.sandbox`, which enforces hard limits).
+    """
+    start = time.perf_counter()
+    a, b = sp.sympify(a), sp.sympify(b)
+    by_name = normalise_domains(domains)
+    clock = Budget(start, budget)
+
+    def done(status: Status, method: str | None, message: str, cex: Counterexample | None = None,
+             notes: tuple[str, ...] = ()) -> Verdict:
+        return Verdict(status, method, cex, time.perf_counter() - start, message, notes)
+
+    if a == b:
+        return done("proved", "structural", "the two sides are identical")
+
+    natural = semantics == "natural"
+    problem = prepare(a, b, by_name, natural=natural)
+    if not natural:
+        proof = symbolic_proof(problem, clock, heavy=False)
+        if proof.proved:
+            return done("proved", proof.method, f"proved symbolically ({proof.method})")
+        if proof.refutation is not None:
+            return done("refuted", "symbolic", proof.refutation.sentence(), proof.refutation)
+
+    screening = screen(a, b, problem.variables, by_name, real_only=natural, seed=seed)
+    if screening.counterexample is not None:
+        return done("refuted", "numeric", screening.counterexample.sentence(), screening.counterexample)
+
+    proof = symbolic_proof(problem, clock, heavy=True, natural=natural)
+    if proof.proved:
+        return done("proved", proof.method, f"proved symbolically ({proof.method})")
+    if proof.refutation is not None:
+        return done("refuted", "symbolic", proof.refutation.sentence(), proof.refutation)
+    if screening.agreed >= screening.required:
+        return done("numeric", "numeric",
+                    f"equal at {screening.agreed} sample points (checked to 30 digits); no symbolic proof found",
+                    notes=proof.notes)
+    reason = screening.reason or "too few sample points where both sides are defined"
+    return done("unknown", None, f"could not decide: {reason}", notes=proof.notes)
+
+
+__all__ = ["Verdict", "Counterexample", "equivalent", "normalise_domains", "REAL"]

@@ -1,0 +1,49 @@
+"""The exception hierarchy: every error derivkit raises on purpose is a DerivkitError.
+
+Callers (the CLI, the batch grader) catch DerivkitError and print its one-line message;
+anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+
+class DerivkitError(Exception):
+    """Base class of every error derivkit raises deliberately."""
+
+
+class DomainError(DerivkitError, ValueError):
+    """A domain string such as '(0,1' could not be understood."""
+
+
+class ParseError(DerivkitError, ValueError):
+    """User text could not be parsed; carries the column so the message can point at it."""
+
+    def __init__(self, message: str, text: str = "", column: int | None = None, hint: str = "") -> None:
+        self.message = message
+        self.text = text
+        self.column = column
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """The message, the offending line with a caret under the column, and the hint."""
+        where = f" at column {self.column + 1}" if self.column is not None else ""
+        lines = [f"{self.message}{where}"]
+        if self.text and self.column is not None and len(self.text) <= 200 and "\n" not in self.text:
+            lines.append(f"  {self.text}")
+            lines.append("  " + " " * self.column + "^")
+        if self.hint:
+            lines.append(self.hint)
+        return "\n".join(lines)
+
+
+class DerivationError(DerivkitError):
+    """A derivation was authored wrongly (a step that cannot be computed, an unknown id)."""
+
+
+class EvaluationError(DerivkitError):
+    """Numeric evaluation of an expression failed or exceeded its bounds."""
+
+
+class SandboxError(DerivkitError):
+    """A bounded evaluation was killed (time or memory) or its worker died."""

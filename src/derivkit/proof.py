@@ -1,0 +1,205 @@
+"""Symbolic proof that a - b vanishes on a domain, by a ladder of SymPy transformations.
+
+Each rung is a function from the difference to a (hopefully) simpler expression; the
+difference is *proved* zero when some rung returns exactly 0. Domains enter as SymPy
+assumptions on fresh symbols, intervals as a positive reparametrisation (see
+:mod:`derivkit.domains`), and closed endpoints as separate cases. A rung that crashes
+(SymPy has bugs, e.g. simplify on Sums of KroneckerDelta) is noted and skipped: it can
+make the engine less able, never wrong.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+
+from derivkit.domains import REAL, Domain
+from derivkit.functions import to_elementary
+from derivkit.screening import Counterexample, counterexample_at
+
+Rung = tuple[str, Callable[[sp.Expr], sp.Expr]]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Wall-clock budget shared by the layers of one decision."""
+
+    start: float
+    seconds: float
+
+    def exhausted(self) -> bool:
+        return time.perf_counter() - self.start > self.seconds
+
+
+@dataclass(frozen=True)
+class Problem:
+    """a - b prepared for proof: the cases to prove and the original symbols by name."""
+
+    a: sp.Expr
+    b: sp.Expr
+    cases: tuple[sp.Expr, ...]
+    variables: Mapping[str, tuple[sp.Basic, ...]]
+    domains: Mapping[str, Domain]
+
+
+@dataclass(frozen=True)
+class ProofResult:
+    proved: bool
+    method: str | None = None
+    refutation: Counterexample | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def _variables(*exprs: sp.Expr) -> dict[str, tuple[sp.Basic, ...]]:
+    """Free symbols (and Indexed atoms) grouped by name: 'p' typed by a student and the
+    derivation's positive 'p' are the same variable."""
+    groups: dict[str, list[sp.Basic]] = {}
+    for expr in exprs:
+        for atom in expr.free_symbols:
+            if isinstance(atom, sp.Symbol | sp.Indexed) and not isinstance(atom, sp.Dummy):
+                key = str(atom)
+                if atom not in groups.setdefault(key, []):
+                    groups[key].append(atom)
+    return {name: tuple(syms) for name, syms in sorted(groups.items())}
+
+
+def _natural_refinement(expr: sp.Expr, domains: dict[str, Domain]) -> dict[str, Domain]:
+    """Under real semantics log(x) exists only for x > 0 and x**(1/2) only for x >= 0, so a
+    side containing them is compared only there: narrow such bare symbols' domains."""
+    refined = dict(domains)
+    for node in sp.preorder_traversal(expr):
+        target = None
+        if isinstance(node, sp.log) and isinstance(node.args[0], sp.Symbol):
+            target, kind = node.args[0], "positive"
+        elif isinstance(node, sp.Pow) and isinstance(node.base, sp.Symbol) and node.exp.is_Rational \
+                and not node.exp.is_Integer and node.exp.q % 2 == 0:
+            target, kind = node.base, ("nonnegative" if node.exp > 0 else "positive")
+        if target is not None and refined.get(target.name, REAL).kind == "real":
+            refined[target.name] = Domain(kind)  # type: ignore[arg-type]
+    return refined
+
+
+def _substitution(variables: Mapping[str, tuple[sp.Basic, ...]], domains: Mapping[str, Domain]
+                  ) -> tuple[dict[sp.Basic, sp.Expr], list[tuple[str, sp.Expr]]]:
+    mapping: dict[sp.Basic, sp.Expr] = {}
+    endpoints: list[tuple[str, sp.Expr]] = []
+    for name, syms in variables.items():
+        domain = domains.get(name, REAL)
+        if any(isinstance(s, sp.Indexed) for s in syms):
+            continue
+        if domain.needs_reparametrisation:
+            target = domain.reparametrise(sp.Symbol(f"t_{name}", positive=True))
+            endpoints += [(name, e) for e in domain.endpoints()]
+        else:
+            target = domain.symbol(name)
+        for sym in syms:
+            if sym.assumptions0 != getattr(target, "assumptions0", None):
+                mapping[sym] = target
+    return mapping, endpoints
+
+
+def _safe_xreplace(expr: sp.Expr, mapping: Mapping[sp.Basic, sp.Expr]) -> sp.Expr:
+    try:
+        return expr.xreplace(dict(mapping))
+    except (TypeError, ValueError):  # e.g. an Idx label that must stay an integer symbol
+        return expr.xreplace({k: v for k, v in mapping.items() if not expr.has(sp.Idx)})
+
+
+def prepare(a: sp.Expr, b: sp.Expr, domains: Mapping[str, Domain], natural: bool = False) -> Problem:
+    """Put the difference a - b in terms of assumption-carrying symbols, one case per endpoint."""
+    variables = _variables(a, b)
+    proof_domains = dict(domains)
+    if natural:
+        proof_domains = _natural_refinement(a, _natural_refinement(b, proof_domains))
+    mapping, endpoints = _substitution(variables, proof_domains)
+    diff = _safe_xreplace(a, mapping) - _safe_xreplace(b, mapping)
+    cases = [diff]
+    for name, value in endpoints:
+        at_end = {sym: value for sym in variables[name]}
+        cases.append(_safe_xreplace(a.xreplace(at_end), mapping) - _safe_xreplace(b.xreplace(at_end), mapping))
+    return Problem(a, b, tuple(cases), variables, proof_domains)
+
+
+def _elementary(e: sp.Expr) -> sp.Expr:
+    return to_elementary(e.doit()) if e.has(sp.Derivative, sp.Sum, sp.Product) else to_elementary(e)
+
+
+CHEAP_RUNGS: tuple[Rung, ...] = (
+    ("cancel", lambda e: sp.cancel(e)),
+    ("rewrite to exp, cancel", lambda e: sp.cancel(_elementary(e))),
+    ("expand, cancel", lambda e: sp.cancel(sp.expand(_elementary(e)))),
+    ("expand_log, cancel", lambda e: sp.cancel(sp.expand(sp.expand_log(_elementary(e), force=False)))),
+    ("powers, cancel", lambda e: sp.cancel(sp.powsimp(sp.powdenest(sp.expand_power_base(_elementary(e)))))),
+    ("exponential form, cancel", lambda e: sp.cancel(sp.expand(_elementary(e).rewrite(sp.exp)))),
+)
+
+HEAVY_RUNGS: tuple[Rung, ...] = (
+    ("simplify", lambda e: sp.simplify(_elementary(e))),
+    ("simplify exponential form", lambda e: sp.simplify(_elementary(e).rewrite(sp.exp))),
+    ("expand_log, simplify", lambda e: sp.simplify(sp.expand_log(_elementary(e), force=False))),
+    ("trigsimp", lambda e: sp.trigsimp(sp.expand(_elementary(e)))),
+    ("logcombine, simplify", lambda e: sp.simplify(sp.logcombine(_elementary(e)))),
+)
+
+
+def _is_zero(e: sp.Expr) -> bool:
+    return e == 0 or (e.is_Number and e.is_zero is True)
+
+
+def _prove_case(case: sp.Expr, rungs: tuple[Rung, ...], clock: Budget, notes: list[str]
+                ) -> tuple[str | None, sp.Expr | None]:
+    """(method, None) when proved; (None, c) when the difference reduced to a nonzero constant c."""
+    if _is_zero(case):
+        return "assumptions", None
+    for name, rung in rungs:
+        if clock.exhausted():
+            notes.append(f"time budget spent before '{name}'")
+            return None, None
+        try:
+            reduced = rung(case)
+        except Exception as exc:  # noqa: BLE001 - SymPy bugs must not crash the engine
+            notes.append(f"'{name}' failed inside SymPy ({type(exc).__name__})")
+            continue
+        if _is_zero(reduced):
+            return name, None
+        if not reduced.free_symbols and reduced.is_number and not reduced.has(sp.Sum, sp.Integral):
+            value = sp.N(reduced, 50)
+            if value.is_number and value.is_finite and abs(value) > sp.Float("1e-40"):
+                return None, reduced
+    return None, None
+
+
+def symbolic_proof(problem: Problem, clock: Budget, heavy: bool, natural: bool = False) -> ProofResult:
+    """Try to prove every case of the problem; report a constant nonzero difference as refuted."""
+    rungs = CHEAP_RUNGS + (HEAVY_RUNGS if heavy else ())
+    notes: list[str] = []
+    methods = []
+    for index, case in enumerate(problem.cases):
+        method, constant = _prove_case(case, rungs, clock, notes)
+        if constant is not None and not natural and index == 0:
+            refutation = _constant_refutation(problem, constant)
+            if refutation is not None:
+                return ProofResult(False, None, refutation, tuple(notes))
+        if method is None:
+            return ProofResult(False, None, None, tuple(notes))
+        methods.append(method)
+    return ProofResult(True, methods[0], None, tuple(notes))
+
+
+def _constant_refutation(problem: Problem, constant: sp.Expr) -> Counterexample | None:
+    """The difference is a nonzero constant, so any point where both sides are defined refutes."""
+    digits = 30 + max(0, -int(mpmath.log10(abs(sp.N(constant, 50)))))
+    rng = random.Random(1)
+    names = list(problem.variables)
+    for attempt in range(20):
+        point = {n: problem.domains.get(n, REAL).samples(attempt + 1, rng)[attempt] for n in names}
+        cex = counterexample_at(problem.a, problem.b, problem.variables, point,
+                                tolerance=mpmath.mpf(0), dps=digits)
+        if cex is not None:
+            return cex
+    return None

@@ -1,0 +1,155 @@
+"""Numeric screening: compare two expressions at sample points of their domain with mpmath.
+
+A difference counts only when it is confirmed: seen at 30 digits, then again at 60 digits
+with the same size. Points where either side is undefined are skipped, not counted, so a
+pole or a log of zero never produces a false refutation.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+from derivkit.domains import REAL, Domain
+from derivkit.evaluate import Evaluator, Number, Undefined, Unsupported
+
+LOW_DPS = 30
+HIGH_DPS = 60
+AGREE_TOLERANCE = mpmath.mpf("1e-12")
+TARGET_POINTS = 12
+MAX_ATTEMPTS = 60
+REQUIRED_POINTS = 5
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A point of the domain where the two sides take different values."""
+
+    point: Mapping[str, str]
+    expected: str
+    answer: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"point": dict(self.point), "expected": self.expected, "answer": self.answer}
+
+    def where(self) -> str:
+        """'z = 0.5, y = 1' (or 'every point' when the sides are constants)."""
+        return ", ".join(f"{k} = {v}" for k, v in self.point.items()) or "every point"
+
+    def sentence(self, left: str = "the first side", right: str = "the second side") -> str:
+        return f"at {self.where()} {left} is {self.expected} but {right} is {self.answer}"
+
+
+@dataclass(frozen=True)
+class Screening:
+    agreed: int
+    required: int
+    counterexample: Counterexample | None = None
+    reason: str = ""
+
+
+def format_point_value(value: Fraction | int) -> str:
+    """Exact decimals print as decimals (0.5), other fractions as p/q (1/3)."""
+    frac = Fraction(value)
+    if frac.denominator == 1:
+        return str(frac.numerator)
+    d = frac.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d == 1:
+        return str(float(frac)) if len(str(float(frac))) < 20 else f"{frac.numerator}/{frac.denominator}"
+    return f"{frac.numerator}/{frac.denominator}"
+
+
+def format_value(value: Number, digits: int = 10) -> str:
+    """A number for people: 0.2350037122, or 0.6931471806 + 3.141592654i."""
+    if isinstance(value, mpmath.mpc):
+        if value.imag == 0:
+            return mpmath.nstr(value.real, digits)
+        sign = "+" if value.imag >= 0 else "-"
+        return f"{mpmath.nstr(value.real, digits)} {sign} {mpmath.nstr(abs(value.imag), digits)}i"
+    return mpmath.nstr(value, digits)
+
+
+def _differ(x: Number, y: Number, tolerance: mpmath.mpf = AGREE_TOLERANCE) -> bool:
+    scale = max(mpmath.mpf(1), abs(x), abs(y))
+    return abs(x - y) > tolerance * scale
+
+
+def _digits_to_show(x: Number, y: Number) -> int:
+    """Enough significant digits that two different values do not print the same."""
+    gap = abs(x - y) / max(mpmath.mpf(1), abs(x), abs(y))
+    return 10 if gap > mpmath.mpf("1e-9") or gap == 0 else min(55, int(-mpmath.log10(gap)) + 4)
+
+
+def _points(variables: Sequence[str], domains: Mapping[str, Domain], rng: random.Random) -> list[dict[str, Fraction]]:
+    per_var = {name: domains.get(name, REAL).samples(MAX_ATTEMPTS, rng) for name in variables}
+    points = []
+    for i in range(MAX_ATTEMPTS):
+        # shift each variable's sequence so that variables do not move in lockstep
+        points.append({name: per_var[name][(i + 5 * j) % MAX_ATTEMPTS] for j, name in enumerate(variables)})
+    return points
+
+
+def _bind(symbols: Mapping[str, Sequence[sp.Basic]], point: Mapping[str, Fraction]) -> dict[sp.Basic, Fraction]:
+    return {sym: point[name] for name, syms in symbols.items() for sym in syms}
+
+
+def counterexample_at(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]],
+                      point: Mapping[str, Fraction], real_only: bool = False,
+                      tolerance: mpmath.mpf = AGREE_TOLERANCE, dps: int = LOW_DPS) -> Counterexample | None:
+    """A confirmed counterexample at ``point``, or None if the sides agree or are undefined there."""
+    bound = _bind(symbols, point)
+    try:
+        low = Evaluator(a, dps, real_only)(bound), Evaluator(b, dps, real_only)(bound)
+        if not _differ(*low, tolerance):
+            return None
+        high = Evaluator(a, 2 * dps, real_only)(bound), Evaluator(b, 2 * dps, real_only)(bound)
+    except (Undefined, Unsupported):
+        return None
+    gap_low, gap_high = abs(low[0] - low[1]), abs(high[0] - high[1])
+    if not _differ(*high, tolerance) or abs(gap_high - gap_low) > mpmath.mpf("1e-6") * gap_high:
+        return None
+    shown = {name: format_point_value(value) for name, value in point.items()}
+    digits = _digits_to_show(*high)
+    return Counterexample(shown, format_value(high[0], digits), format_value(high[1], digits))
+
+
+def screen(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]], domains: Mapping[str, Domain],
+           real_only: bool = False, seed: int = 0) -> Screening:
+    """Evaluate both sides at sample points until enough agree or one confirmed difference appears."""
+    if a.has(sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Limit):
+        a = a.doit()
+    if b.has(sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Limit):
+        b = b.doit()
+    if a.has(sp.Sum, sp.Product, sp.Integral, sp.Limit) or b.has(sp.Sum, sp.Product, sp.Integral, sp.Limit):
+        return Screening(0, REQUIRED_POINTS, reason="a symbolic sum or integral cannot be sampled")
+    rng = random.Random(seed)
+    names = sorted(symbols)
+    agreed = 0
+    eval_a, eval_b = Evaluator(a, LOW_DPS, real_only), Evaluator(b, LOW_DPS, real_only)
+    for point in _points(names, domains, rng):
+        bound = _bind(symbols, point)
+        try:
+            va, vb = eval_a(bound), eval_b(bound)
+        except Undefined:
+            continue
+        except Unsupported as exc:
+            return Screening(agreed, REQUIRED_POINTS, reason=str(exc))
+        if not _differ(va, vb):
+            agreed += 1
+        else:
+            cex = counterexample_at(a, b, symbols, point, real_only)
+            if cex is not None:
+                return Screening(agreed, REQUIRED_POINTS, cex)
+        if agreed >= TARGET_POINTS or (not names and agreed >= 1):
+            break
+    required = 1 if not names else REQUIRED_POINTS
+    return Screening(agreed, required)
