@@ -301,6 +301,17 @@ class Derivation:
 
         return render_text(self, report or self.verify())
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a derivation as its rendered handout."""
+        from derivkit.render.notebook import markdown
+
+        return markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from derivkit.render.notebook import latex
+
+        return latex(self)
+
     def print_report(self) -> int:
         """Verify and print; the exit status for scripts is 0 only when every step holds."""
         report = self.verify()

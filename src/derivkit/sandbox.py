@@ -230,8 +230,8 @@ class WorkerPool:
 
     def _checkin(self, slots: list[_Worker | None]) -> None:
         with self._cond:
-            if not self._closed:
-                self._free.extend(slots)
+            if not self._closed:  # live workers first, so the next task reuses one
+                self._free = [w for w in slots if w] + self._free + [w for w in slots if not w]
                 self._cond.notify_all()
                 return
         for w in slots:

@@ -1,0 +1,5 @@
+"""``python -m derivkit`` is the ``derivkit`` command."""
+
+from derivkit.cli import main
+
+raise SystemExit(main())

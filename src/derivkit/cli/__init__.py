@@ -1,0 +1,56 @@
+"""The ``derivkit`` command. Each subcommand lives in its own module with a ``register``
+function, so the parser is assembled from small pieces and no module grows a dispatch chain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from derivkit import __version__
+from derivkit.errors import DerivkitError
+
+#: Subcommand modules, in the order they appear in --help. A module that is not present
+#: (a feature still being built) is skipped.
+SUBCOMMANDS = ("derivations", "build", "check", "steps", "export")
+
+EXIT_INVALID = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="derivkit",
+        description="Derive, prove, render and check the mathematics of machine learning.",
+    )
+    parser.add_argument("--version", action="version", version=f"derivkit {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"derivkit.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"derivkit.cli.{name}":
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_INVALID
+    try:
+        return int(args.handler(args))
+    except DerivkitError as exc:
+        print(f"derivkit: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except BrokenPipeError:  # e.g. piped into head
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("derivkit: interrupted", file=sys.stderr)
+        return 130
