@@ -96,9 +96,7 @@ def _worker_main(conn: Connection) -> None:
         memory_mb, cpu = _HEADER.unpack_from(data)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         _set_soft(resource.RLIMIT_CPU, math.ceil(usage.ru_utime + usage.ru_stime + cpu))
-        base = _address_space()
-        if base:
-            _set_soft(resource.RLIMIT_AS, base + int(memory_mb * _MB))
+        _set_soft(resource.RLIMIT_AS, _address_space() + int(memory_mb * _MB))
         try:
             fn, args, kwargs = pickle.loads(memoryview(data)[_HEADER.size:])
             del data
@@ -110,10 +108,7 @@ def _worker_main(conn: Connection) -> None:
                 exc: object = pickle.loads(pickle.dumps(e))
             except Exception:  # noqa: BLE001 - unpicklable exception: message only
                 exc = None
-            try:
-                reply = pickle.dumps(("error", exc, f"{type(e).__name__}: {e}"))
-            except Exception:  # noqa: BLE001
-                reply = pickle.dumps(("error", None, type(e).__name__))
+            reply = pickle.dumps(("error", exc, f"{type(e).__name__}: {e}"))
         # Give memory back to the limit check: a worker that grew a lot is retired.
         retire = bool(start_vm) and _address_space() > start_vm + memory_mb * _MB
         try:
@@ -150,13 +145,20 @@ class _Worker:
         self.tasks = 0
 
     def kill(self) -> None:
-        """SIGKILL and reap (no zombie)."""
+        """SIGKILL and reap (no zombie); idempotent."""
+        if self.conn.closed:
+            return
         _LIVE.discard(self)
         self.conn.close()
-        if self.process.is_alive():
-            self.process.kill()
+        self.process.kill()  # harmless if it already exited: not yet reaped, so pid not reused
         self.process.join()
         self.process.close()
+
+
+def _kill_all(workers: Iterable[_Worker | None]) -> None:
+    for w in workers:
+        if w is not None:
+            w.kill()
 
 
 def _death(exitcode: int | None, limits: Limits) -> tuple[str, str]:
@@ -168,7 +170,7 @@ def _death(exitcode: int | None, limits: Limits) -> tuple[str, str]:
         return "crashed", ("the check's worker process was killed (SIGKILL), most likely "
                            "because the system ran out of memory")
     if exitcode is not None and exitcode < 0:
-        return "crashed", f"the check's worker process died from signal {signal.Signals(-exitcode).name}"
+        return "crashed", f"the check's worker process died from {signal.Signals(-exitcode).name}"
     return "crashed", f"the check's worker process exited unexpectedly (exit status {exitcode})"
 
 
@@ -212,9 +214,7 @@ class WorkerPool:
             self._closed = True
             free, self._free = self._free, []
             self._cond.notify_all()
-        for w in free:
-            if w is not None:
-                w.kill()
+        _kill_all(free)
 
     # -- internals -------------------------------------------------------------------
 
@@ -234,9 +234,7 @@ class WorkerPool:
                 self._free = [w for w in slots if w] + self._free + [w for w in slots if not w]
                 self._cond.notify_all()
                 return
-        for w in slots:
-            if w is not None:
-                w.kill()
+        _kill_all(slots)
 
     def _ready(self, w: _Worker | None) -> _Worker:
         """A live worker for this slot: the same one if healthy, else a fresh fork."""
@@ -263,26 +261,28 @@ class WorkerPool:
             if on_done is not None:
                 on_done(i, out)
 
+        inflight: _Worker | None = None  # taken from idle, not yet busy
         try:
             while pending or busy:
                 while pending and idle:
                     i = pending.popleft()
-                    w = self._ready(idle.pop())  # a fork, if needed, is not the task's time
+                    inflight = self._ready(idle.pop())  # a fork, if needed, is not the task's time
                     start = time.monotonic()
                     try:
                         payload = header + pickle.dumps(tasks[i], pickle.HIGHEST_PROTOCOL)
                     except Exception as e:  # noqa: BLE001 - e.g. a lambda: the task cannot be sent
-                        idle.append(w)
+                        idle.append(inflight)
+                        inflight = None
                         finish(i, Outcome("error", None, f"{type(e).__name__}: {e}"))
                         continue
                     try:
-                        w.conn.send_bytes(payload)
+                        inflight.conn.send_bytes(payload)
                     except OSError:  # died between the check and the send: one fresh retry
-                        w.kill()
-                        w = _Worker(self._ctx)
-                        w.conn.send_bytes(payload)
-                    w.tasks += 1
-                    busy[w] = (i, start)
+                        inflight.kill()
+                        inflight = _Worker(self._ctx)
+                        inflight.conn.send_bytes(payload)
+                    inflight.tasks += 1
+                    busy[inflight], inflight = (i, start), None
                 if not busy:
                     continue
                 soonest = min(start for _, start in busy.values()) + limits.timeout
@@ -303,10 +303,9 @@ class WorkerPool:
                         w.kill()
                     idle.append(w if keep else None)
                     finish(i, out)
-        finally:
-            for w in busy:  # only on an exception (e.g. KeyboardInterrupt, on_done raising)
-                w.kill()
-            self._checkin(idle + [None] * len(busy))
+        finally:  # busy/inflight workers remain only on an exception (Ctrl-C, on_done raising)
+            _kill_all([*busy, inflight])
+            self._checkin(idle + [None] * (len(slots) - len(idle)))  # never lose a slot
         return results  # type: ignore[return-value]
 
     @staticmethod
