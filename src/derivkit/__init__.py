@@ -1,16 +1,61 @@
-"""derivkit: derive, prove, render and check the mathematics of machine learning."""
+"""derivkit: derive, prove, render and check the mathematics of machine learning.
 
-from derivkit.errors import DerivkitError, ParseError, DomainError, DerivationError, EvaluationError, SandboxError
-from derivkit.functions import sigmoid, logit, softplus, logsumexp
-from derivkit.domains import Domain, parse_domain
-from derivkit.equivalence import Verdict, equivalent
-from derivkit.steps import Relation, StepVerdict
-from derivkit.derivation import Derivation, DerivationReport
+The public names below are imported lazily (PEP 562): ``import derivkit.numeric`` must stay
+a pure-NumPy import, so this package's ``__init__`` must not import SymPy. ``from derivkit
+import sigmoid`` (or ``derivkit.Derivation``) imports the defining module on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from derivkit.errors import DerivationError, DerivkitError, DomainError, EvaluationError, ParseError, SandboxError
 
 __version__ = "0.1.0"
+
+#: public name -> the module that defines it (imported on first access)
+_LAZY: dict[str, str] = {
+    "sigmoid": "derivkit.functions",
+    "logit": "derivkit.functions",
+    "softplus": "derivkit.functions",
+    "logsumexp": "derivkit.functions",
+    "Domain": "derivkit.domains",
+    "parse_domain": "derivkit.domains",
+    "Verdict": "derivkit.equivalence",
+    "equivalent": "derivkit.equivalence",
+    "Relation": "derivkit.steps",
+    "StepVerdict": "derivkit.steps",
+    "Derivation": "derivkit.derivation",
+    "DerivationReport": "derivkit.derivation",
+    "check": "derivkit.homework",
+}
 
 __all__ = [
     "DerivkitError", "ParseError", "DomainError", "DerivationError", "EvaluationError", "SandboxError",
     "sigmoid", "logit", "softplus", "logsumexp",
     "Domain", "parse_domain", "Verdict", "equivalent", "Relation", "StepVerdict", "Derivation", "DerivationReport",
+    "check",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'derivkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # static analysers see the eager imports
+    from derivkit.derivation import Derivation, DerivationReport
+    from derivkit.domains import Domain, parse_domain
+    from derivkit.equivalence import Verdict, equivalent
+    from derivkit.functions import logit, logsumexp, sigmoid, softplus
+    from derivkit.homework import check
+    from derivkit.steps import Relation, StepVerdict

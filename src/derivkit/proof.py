@@ -20,7 +20,7 @@ import sympy as sp
 
 from derivkit.domains import REAL, Domain
 from derivkit.functions import to_elementary
-from derivkit.screening import Counterexample, counterexample_at
+from derivkit.screening import Counterexample, counterexample_at, domain_of
 
 Rung = tuple[str, Callable[[sp.Expr], sp.Expr]]
 
@@ -45,6 +45,9 @@ class Problem:
     cases: tuple[sp.Expr, ...]
     variables: Mapping[str, tuple[sp.Basic, ...]]
     domains: Mapping[str, Domain]
+    #: a - b with every interval variable only given the assumptions that hold on all of its
+    #: interval (p in (0, 1) just positive): proving this wider claim proves the cases at once
+    wider: sp.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,23 @@ def _variables(*exprs: sp.Expr) -> dict[str, tuple[sp.Basic, ...]]:
     derivation's positive 'p' are the same variable."""
     groups: dict[str, list[sp.Basic]] = {}
     for expr in exprs:
+        labels = {atom.base.label for atom in expr.atoms(sp.Indexed)} - _bare_symbols(expr)
         for atom in expr.free_symbols:
-            if isinstance(atom, sp.Symbol | sp.Indexed) and not isinstance(atom, sp.Dummy):
+            if isinstance(atom, sp.Symbol | sp.Indexed) and not isinstance(atom, sp.Dummy) and atom not in labels:
                 key = str(atom)
                 if atom not in groups.setdefault(key, []):
                     groups[key].append(atom)
     return {name: tuple(syms) for name, syms in sorted(groups.items())}
+
+
+def _bare_symbols(expr: sp.Expr) -> set[sp.Basic]:
+    """The free symbols that occur outside an Indexed atom (so an IndexedBase's label, which
+    is no variable on its own, is left out unless it is also used bare)."""
+    hidden = {atom: sp.Dummy() for atom in expr.atoms(sp.Indexed)}
+    try:
+        return expr.xreplace(hidden).free_symbols if hidden else expr.free_symbols
+    except (TypeError, ValueError):  # a node that insists on an index: treat every label as bare
+        return expr.free_symbols
 
 
 def _natural_refinement(expr: sp.Expr, domains: dict[str, Domain]) -> dict[str, Domain]:
@@ -84,15 +98,23 @@ def _natural_refinement(expr: sp.Expr, domains: dict[str, Domain]) -> dict[str, 
     return refined
 
 
-def _substitution(variables: Mapping[str, tuple[sp.Basic, ...]], domains: Mapping[str, Domain]
-                  ) -> tuple[dict[sp.Basic, sp.Expr], list[tuple[str, sp.Expr]]]:
+def _substitution(variables: Mapping[str, tuple[sp.Basic, ...]], domains: Mapping[str, Domain],
+                  wider: bool = False) -> tuple[dict[sp.Basic, sp.Expr], list[tuple[str, sp.Expr]]]:
     mapping: dict[sp.Basic, sp.Expr] = {}
     endpoints: list[tuple[str, sp.Expr]] = []
     for name, syms in variables.items():
-        domain = domains.get(name, REAL)
+        domain = domain_of(name, domains)
         if any(isinstance(s, sp.Indexed) for s in syms):
+            # y[k] cannot be reparametrised; its base takes the assumptions that hold on the
+            # whole domain of y (nonnegative for [0, 1]), never the author's stronger ones
+            for sym in syms:
+                label = sym.base.label
+                if isinstance(label, sp.Symbol) and not isinstance(label, sp.Dummy):
+                    target = sp.Symbol(label.name, **domain.assumptions)
+                    if label.assumptions0 != target.assumptions0:
+                        mapping[sym] = sp.Indexed(sp.IndexedBase(target), *sym.indices)
             continue
-        if domain.needs_reparametrisation:
+        if domain.needs_reparametrisation and not wider:
             target = domain.reparametrise(sp.Symbol(f"t_{name}", positive=True))
             endpoints += [(name, e) for e in domain.endpoints()]
         else:
@@ -124,11 +146,96 @@ def prepare(a: sp.Expr, b: sp.Expr, domains: Mapping[str, Domain], natural: bool
         a_end, b_end = _safe_xreplace(a.xreplace(at_end), mapping), _safe_xreplace(b.xreplace(at_end), mapping)
         if not any(side.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for side in (a_end, b_end)):
             cases.append(a_end - b_end)  # an endpoint where a side is undefined is skipped, not compared
-    return Problem(a, b, tuple(cases), variables, proof_domains)
+    wider = None
+    if any(domain_of(name, proof_domains).needs_reparametrisation
+           and not any(isinstance(sym, sp.Indexed) for sym in syms) for name, syms in variables.items()):
+        wide_mapping, _ = _substitution(variables, proof_domains, wider=True)
+        wider = _safe_xreplace(a, wide_mapping) - _safe_xreplace(b, wide_mapping)
+    return Problem(a, b, tuple(cases), variables, proof_domains, wider)
 
 
 def _elementary(e: sp.Expr) -> sp.Expr:
-    return to_elementary(e.doit()) if e.has(sp.Derivative, sp.Sum, sp.Product) else to_elementary(e)
+    if e.has(sp.Derivative, sp.Sum, sp.Product, sp.Subs):
+        e = canonical_sums(evaluate_sums(e))
+    return to_elementary(e)
+
+
+def evaluate_sums(e: sp.Expr, rounds: int = 4) -> sp.Expr:
+    """Evaluate derivatives and sums, innermost first, then settle index-range conditions;
+    repeat while that lets more evaluate (an inner KroneckerDelta sum leaves a Piecewise that
+    blocks the outer one, a derivative of a sum makes a new delta sum)."""
+    for _ in range(rounds):
+        done = within_index_ranges(e.replace(_to_evaluate, lambda node: node.doit(deep=False)))
+        if done == e:
+            break
+        e = done
+    return e
+
+
+def _to_evaluate(node: sp.Basic) -> bool:
+    """Whether to doit this node. A sum over a symbolic range k = 1..K of terms indexed by k
+    (y[k] z[k]) has no closed form, and SymPy's attempts to find one are slow: it is left as
+    it is unless a KroneckerDelta or a Piecewise in it can be summed. Leaving a sum alone is
+    always sound; the rungs still expand it and take constant factors out."""
+    if isinstance(node, sp.Derivative | sp.Subs | sp.Integral | sp.Limit):
+        return True
+    if not isinstance(node, sp.Sum | sp.Product):
+        return False
+    if all(bound.is_number for limit in node.limits for bound in limit[1:]):
+        return True
+    if node.function.has(sp.KroneckerDelta, sp.Piecewise):
+        return True
+    bound_vars = {limit[0] for limit in node.limits}
+    return not any(bound_vars & idx.free_symbols for atom in node.function.atoms(sp.Indexed) for idx in atom.indices)
+
+
+def within_index_ranges(expr: sp.Expr) -> sp.Expr:
+    """Use what an ``Idx('j', (1, K))`` declares, 1 <= j <= K: a condition such as K >= j
+    that SymPy leaves open (summing a KroneckerDelta gives Piecewise((x[j], K >= j), (0, True)))
+    becomes True. Only the index's own bounds are used, so nothing is assumed that the
+    declaration does not say."""
+    known: set[sp.Basic] = set()
+    for idx in expr.atoms(sp.Idx):
+        if idx.lower is not None:
+            known |= {sp.Ge(idx, idx.lower, evaluate=False), sp.Le(idx.lower, idx, evaluate=False)}
+        if idx.upper is not None:
+            known |= {sp.Le(idx, idx.upper, evaluate=False), sp.Ge(idx.upper, idx, evaluate=False)}
+    if not known or not expr.has(sp.Piecewise):
+        return expr
+    return expr.replace(lambda node: node in known, lambda node: sp.true)
+
+
+def canonical_sums(expr: sp.Expr) -> sp.Expr:
+    """Rename the bound index of every single-limit Sum (and Product) to a canonical dummy, so
+    sums that differ only in the name of their index (sum over k vs over j) become identical.
+    The dummy depends on how deeply sums nest inside the body, so an inner sum never captures
+    an outer index; renaming a bound variable never changes a value."""
+    if not expr.has(sp.Sum, sp.Product):
+        return expr
+    dummies: dict[tuple[object, ...], sp.Dummy] = {}
+
+    def height(e: sp.Basic) -> int:
+        below = max((height(a) for a in e.args), default=0)
+        return below + 1 if isinstance(e, sp.Sum | sp.Product) else below
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        if not e.args or not e.has(sp.Sum, sp.Product):
+            return e
+        if isinstance(e, sp.Sum | sp.Product) and len(e.limits) == 1 and len(e.limits[0]) == 3:
+            body = walk(e.function)
+            var, lower, upper = e.limits[0]
+            lower, upper = walk(lower), walk(upper)
+            key = (type(e).__name__, height(body), tuple(sorted(var.assumptions0.items())))
+            new = dummies.setdefault(key, sp.Dummy(f"i{key[1]}", **var.assumptions0))
+            if new in body.free_symbols or lower.has(var) or upper.has(var):
+                return e.func(body, (var, lower, upper))
+            return e.func(body.xreplace({var: new}), (new, lower, upper))
+        return e.func(*[walk(a) for a in e.args])
+
+    try:
+        return walk(expr)
+    except (TypeError, ValueError, AttributeError):  # a node that cannot be rebuilt: leave the sums alone
+        return expr
 
 
 CHEAP_RUNGS: tuple[Rung, ...] = (
@@ -153,11 +260,78 @@ def _is_zero(e: sp.Expr) -> bool:
     return e == 0 or (e.is_Number and e.is_zero is True)
 
 
+#: Every rung expands (cancel, expand, simplify). Past this many terms in the estimated full
+#: expansion, or a power of a sum past this exponent (its coefficients have hundreds of
+#: digits: cancel((x-a)^800 - (x-a)^799) alone takes 2 s), no rung returns in useful time,
+#: so the case is left to numeric screening instead.
+MAX_EXPANSION_TERMS = 20_000
+MAX_EXPANDED_EXPONENT = 300
+
+
+def _too_large_to_expand(expr: sp.Basic) -> bool:
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and node.exp.is_Integer and abs(int(node.exp)) > MAX_EXPANDED_EXPONENT \
+                and isinstance(node.base, sp.Add) and node.base.free_symbols:
+            return True
+    return expansion_terms(expr) > MAX_EXPANSION_TERMS
+
+
+def expansion_terms(expr: sp.Basic, cap: int = 10**12) -> int:
+    """An upper estimate of the number of terms of ``expand(expr)``, capped at ``cap``."""
+    memo: dict[sp.Basic, int] = {}
+
+    def terms(e: sp.Basic) -> int:
+        if e in memo:
+            return memo[e]
+        if not e.args:
+            n = 1
+        elif isinstance(e, sp.Add):
+            n = min(cap, sum(terms(a) for a in e.args))
+        elif isinstance(e, sp.Mul):
+            n = 1
+            for a in e.args:
+                n = min(cap, n * terms(a))
+        elif isinstance(e, sp.Pow) and e.exp.is_Integer and abs(int(e.exp)) >= 2:
+            k, power = terms(e.base), abs(int(e.exp))
+            n = 1 if k == 1 else min(cap, _binomial_capped(power + k - 1, k - 1, cap))
+        else:  # a function or a symbolic power: expand works inside, the node stays one term
+            n = 1
+            for a in e.args:
+                n = max(n, terms(a))
+        memo[e] = n
+        return n
+
+    return terms(expr)
+
+
+def _binomial_capped(n: int, k: int, cap: int) -> int:
+    k = min(k, n - k)
+    value = 1
+    for i in range(1, k + 1):
+        value = value * (n - k + i) // i
+        if value >= cap:
+            return cap
+    return value
+
+
+def _resum(reduced: sp.Expr, notes: list[str], name: str) -> sp.Expr:
+    """After a rung has split or factored sums, sums over the same range may differ only in
+    their index names again: rename the indices and cancel once more."""
+    try:
+        return sp.cancel(sp.expand(canonical_sums(reduced)))
+    except Exception as exc:  # noqa: BLE001 - SymPy bugs must not crash the engine
+        notes.append(f"'{name}' failed inside SymPy on a sum ({type(exc).__name__})")
+        return reduced
+
+
 def _prove_case(case: sp.Expr, rungs: tuple[Rung, ...], clock: Budget, notes: list[str]
                 ) -> tuple[str | None, sp.Expr | None]:
     """(method, None) when proved; (None, c) when the difference reduced to a nonzero constant c."""
     if _is_zero(case):
         return "assumptions", None
+    if _too_large_to_expand(case):
+        notes.append("too large to expand symbolically (left to numeric screening)")
+        return None, None
     for name, rung in rungs:
         if clock.exhausted():
             notes.append(f"time budget spent before '{name}'")
@@ -167,6 +341,8 @@ def _prove_case(case: sp.Expr, rungs: tuple[Rung, ...], clock: Budget, notes: li
         except Exception as exc:  # noqa: BLE001 - SymPy bugs must not crash the engine
             notes.append(f"'{name}' failed inside SymPy ({type(exc).__name__})")
             continue
+        if not _is_zero(reduced) and reduced.has(sp.Sum):
+            reduced = _resum(reduced, notes, name)
         if _is_zero(reduced):
             return name, None
         if not reduced.free_symbols and reduced.is_number and not reduced.has(sp.Sum, sp.Integral):
@@ -181,10 +357,16 @@ def symbolic_proof(problem: Problem, clock: Budget, heavy: bool, natural: bool =
     rungs = CHEAP_RUNGS + (HEAVY_RUNGS if heavy else ())
     notes: list[str] = []
     methods = []
+    if problem.wider is not None and not heavy and not natural:
+        # an identity on a wider domain holds on the interval too; this skips the larger
+        # reparametrised expressions and the endpoint cases, and is tried with cheap rungs only
+        method, _ = _prove_case(problem.wider, CHEAP_RUNGS, clock, notes)
+        if method is not None:
+            return ProofResult(True, method, None, tuple(notes))
     for index, case in enumerate(problem.cases):
         method, constant = _prove_case(case, rungs, clock, notes)
-        if constant is not None and not natural and index == 0:
-            refutation = _constant_refutation(problem, constant)
+        if constant is not None and index == 0:
+            refutation = _constant_refutation(problem, constant, real_only=natural)
             if refutation is not None:
                 return ProofResult(False, None, refutation, tuple(notes))
         if method is None:
@@ -193,14 +375,15 @@ def symbolic_proof(problem: Problem, clock: Budget, heavy: bool, natural: bool =
     return ProofResult(True, methods[0], None, tuple(notes))
 
 
-def _constant_refutation(problem: Problem, constant: sp.Expr) -> Counterexample | None:
-    """The difference is a nonzero constant, so any point where both sides are defined refutes."""
+def _constant_refutation(problem: Problem, constant: sp.Expr, real_only: bool = False) -> Counterexample | None:
+    """The difference is a nonzero constant, so any point where both sides are defined refutes
+    (under natural semantics: a point where every subexpression of both sides is real)."""
     digits = 30 + max(0, -int(mpmath.log10(abs(sp.N(constant, 50)))))
     rng = random.Random(1)
     names = list(problem.variables)
     for attempt in range(20):
-        point = {n: problem.domains.get(n, REAL).samples(attempt + 1, rng)[attempt] for n in names}
-        cex = counterexample_at(problem.a, problem.b, problem.variables, point,
+        point = {n: domain_of(n, problem.domains).samples(attempt + 1, rng)[attempt] for n in names}
+        cex = counterexample_at(problem.a, problem.b, problem.variables, point, real_only=real_only,
                                 tolerance=mpmath.mpf(0), dps=digits)
         if cex is not None:
             return cex

@@ -89,8 +89,17 @@ def _digits_to_show(x: Number, y: Number) -> int:
     return 10 if gap > mpmath.mpf("1e-9") or gap == 0 else min(55, int(-mpmath.log10(gap)) + 4)
 
 
+def domain_of(name: str, domains: Mapping[str, Domain]) -> Domain:
+    """The domain of a variable by name; an Indexed atom 'y[k]' or 'y[1, 2]' takes the domain
+    declared for its base 'y'. Undeclared variables are real."""
+    if name in domains:
+        return domains[name]
+    base = name.split("[", 1)[0]
+    return domains.get(base, REAL) if base != name else REAL
+
+
 def _points(variables: Sequence[str], domains: Mapping[str, Domain], rng: random.Random) -> list[dict[str, Fraction]]:
-    per_var = {name: domains.get(name, REAL).samples(MAX_ATTEMPTS, rng) for name in variables}
+    per_var = {name: domain_of(name, domains).samples(MAX_ATTEMPTS, rng) for name in variables}
     points = []
     for i in range(MAX_ATTEMPTS):
         # shift each variable's sequence so that variables do not move in lockstep
@@ -130,7 +139,82 @@ def screen(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]], do
     if b.has(sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Limit):
         b = b.doit()
     if a.has(sp.Sum, sp.Product, sp.Integral, sp.Limit) or b.has(sp.Sum, sp.Product, sp.Integral, sp.Limit):
+        instances = _screen_instances(a, b, domains, real_only, seed)
+        if instances is not None:
+            return instances
         return Screening(0, REQUIRED_POINTS, reason="a symbolic sum or integral cannot be sampled")
+    return _screen_points(a, b, symbols, domains, real_only, seed)
+
+
+#: (size, how the free indices are placed) for sums over a symbolic range such as k = 1..K:
+#: small sizes, with free indices such as i, j both apart and equal (a Kronecker delta differs)
+INSTANCES = ((2, "apart"), (3, "equal"), (3, "apart"), (1, "equal"), (4, "apart"), (2, "equal"))
+POINTS_PER_INSTANCE = 4
+
+
+def _screen_instances(a: sp.Expr, b: sp.Expr, domains: Mapping[str, Domain], real_only: bool,
+                      seed: int) -> Screening | None:
+    """Screen a claim about sums over a symbolic range (k = 1..K) at small concrete sizes.
+
+    Each size symbol (a free symbol in a sum's limits or an ``Idx`` range) takes a small value
+    of its own domain and each free ``Idx`` a value inside its range; the sums are then finite
+    and the instance is screened like any expression. A confirmed difference at one instance
+    is a counterexample to the general claim (its point names the size and the indices);
+    agreement is evidence only, never a proof. None when the claim cannot be instantiated.
+    """
+    from derivkit.proof import _variables  # proof imports this module
+
+    bounded = [node for side in (a, b) for node in side.atoms(sp.Sum, sp.Product)]
+    if any(side.has(sp.Integral, sp.Limit) for side in (a, b)):
+        return None
+    indices = sorted((a.atoms(sp.Idx) | b.atoms(sp.Idx)), key=str)
+    if any(idx.lower is None or idx.upper is None for idx in indices):
+        return None
+    sizes: set[sp.Basic] = set()
+    for node in bounded:
+        for limit in node.limits:
+            sizes |= {s for bound in limit[1:] for s in bound.free_symbols}
+    for idx in indices:
+        sizes |= idx.lower.free_symbols | idx.upper.free_symbols
+    sizes = {s for s in sizes if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy)}
+    if not sizes or any(s in sizes for s in indices):
+        return None
+    agreed = 0
+    for attempt, (size, placement) in enumerate(INSTANCES):
+        values: dict[sp.Basic, sp.Integer] = {}
+        if not all(domain_of(s.name, domains).contains(size) for s in sizes):
+            continue
+        values.update({s: sp.Integer(size) for s in sizes})
+        ok = True
+        for position, idx in enumerate(indices):
+            lower, upper = idx.lower.xreplace(values), idx.upper.xreplace(values)
+            if not (lower.is_Integer and upper.is_Integer) or upper < lower:
+                ok = False
+                break
+            offset = attempt + (position if placement == "apart" else 0)
+            values[idx] = lower + offset % (upper - lower + 1)
+        if not ok:
+            continue
+        try:
+            a_i, b_i = a.xreplace(values).doit(), b.xreplace(values).doit()
+        except Exception:  # noqa: BLE001 - SymPy cannot evaluate this instance: try the next
+            continue
+        if any(side.has(sp.Sum, sp.Product, sp.Idx) for side in (a_i, b_i)):
+            continue
+        found = _screen_points(a_i, b_i, _variables(a_i, b_i), domains, real_only, seed + attempt,
+                               target=POINTS_PER_INSTANCE)
+        if found.counterexample is not None:
+            where = {str(k): str(v) for k, v in sorted(values.items(), key=lambda kv: str(kv[0]))}
+            cex = found.counterexample
+            return Screening(agreed, REQUIRED_POINTS,
+                             Counterexample({**where, **cex.point}, cex.expected, cex.answer))
+        agreed += found.agreed
+    return Screening(agreed, REQUIRED_POINTS) if agreed else None
+
+
+def _screen_points(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]],
+                   domains: Mapping[str, Domain], real_only: bool, seed: int,
+                   target: int = TARGET_POINTS) -> Screening:
     rng = random.Random(seed)
     names = sorted(symbols)
     agreed = 0
@@ -149,7 +233,7 @@ def screen(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]], do
             cex = counterexample_at(a, b, symbols, point, real_only)
             if cex is not None:
                 return Screening(agreed, REQUIRED_POINTS, cex)
-        if agreed >= TARGET_POINTS or (not names and agreed >= 1):
+        if agreed >= target or (not names and agreed >= 1):
             break
     required = 1 if not names else REQUIRED_POINTS
     return Screening(agreed, required)

@@ -1,0 +1,104 @@
+"""The gradient of the binary cross-entropy loss: dL/dz = sigma(z) - y, then dL/dw_i and dL/db.
+
+Run it on its own: ``python derivations/bce_gradient.py`` prints every step with its verdict.
+"""
+
+import sympy as sp
+
+from derivkit import Derivation, Relation, sigmoid
+
+d = Derivation(
+    "bce-gradient",
+    "The gradient of the binary cross-entropy loss",
+    "Logistic regression is trained by minimising the binary cross-entropy "
+    "L = -[y log sigma(z) + (1 - y) log(1 - sigma(z))] with z = w.x + b. Its gradient is "
+    "the error sigma(z) - y times the input: every log and every sigma(1 - sigma) cancels. "
+    "We derive that for the logit z, then for the weights and the bias, first with three "
+    "features and then in any dimension n.",
+)
+z = d.symbol("z", "real", "the logit w.x + b")
+y = d.symbol("y", "[0,1]", "the label: 0 or 1, or a soft label in between")
+b = d.symbol("b", "real", "the bias")
+w1, w2, w3 = (d.symbol(f"w{i}", "real", f"weight {i}") for i in (1, 2, 3))
+x1, x2, x3 = (d.symbol(f"x{i}", "real", f"feature {i}") for i in (1, 2, 3))
+n = d.symbol("n", "integer", "the number of features")
+w = d.declare(sp.IndexedBase("w", real=True), "real", "the weights w_1, ..., w_n")
+x = d.declare(sp.IndexedBase("x", real=True), "real", "the features x_1, ..., x_n")
+i = d.declare(sp.Idx("i", (1, n)), "integer", "the weight we differentiate by, 1 <= i <= n")
+j = sp.Symbol("j", integer=True)  # summation index of w.x
+
+
+def bce(logit: sp.Expr) -> sp.Expr:
+    """The binary cross-entropy of the prediction sigma(logit) against the label y."""
+    return -(y * sp.log(sigmoid(logit)) + (1 - y) * sp.log(1 - sigmoid(logit)))
+
+
+s = sigmoid(z)
+
+# -- dL/dz ----------------------------------------------------------------------------------
+c = d.chain("The gradient with respect to the logit z",
+            "Differentiate the loss as a function of z; sigma'(z) = sigma(z)(1 - sigma(z)).")
+c.start(bce(z), rule="binary cross-entropy",
+        justification="The negative log-likelihood of a Bernoulli label y with P(y = 1) = sigma(z).")
+with sp.evaluate(False):  # show the chain rule before SymPy cancels it
+    chain_form = -(y * s * (1 - s) / s + (1 - y) * (-s * (1 - s)) / (1 - s))
+c.differentiate(z, chain_form, rule="chain rule through log and sigma",
+                justification="d/dz log u = u'/u, with (sigma)' = sigma(1 - sigma) and (1 - sigma)' = -sigma(1 - sigma).")
+c.equals(-(y * (1 - s) - (1 - y) * s), rule="cancel sigma and 1 - sigma",
+         justification="sigma(z) and 1 - sigma(z) are positive, so each cancels from its own fraction.",
+         exercise=True)
+c.equals(s - y, rule="expand and collect",
+         justification="-y + y sigma + sigma - y sigma = sigma - y: the y sigma terms cancel.", exercise=True)
+c.conclude("bce-grad-logit")
+
+# -- three features, written out -------------------------------------------------------------
+z3 = w1 * x1 + w2 * x2 + w3 * x3 + b
+score3 = Relation(z, z3)
+for weight, feature in ((w1, x1), (w2, x2), (w3, x3)):
+    cw = d.chain(f"Three features: the weight {weight}")
+    cw.start(bce(z3), rule="the loss with z = w1 x1 + w2 x2 + w3 x3 + b")
+    cw.differentiate(weight, (sigmoid(z) - y) * feature, needs=(score3,),
+                     rule="chain rule: dL/dz times dz/d" + str(weight),
+                     justification=f"dL/dz = sigma(z) - y and z is linear in {weight} with slope {feature}.")
+cb3 = d.chain("Three features: the bias b")
+cb3.start(bce(z3), rule="the loss with z = w1 x1 + w2 x2 + w3 x3 + b")
+cb3.differentiate(b, sigmoid(z) - y, needs=(score3,), rule="chain rule: dL/dz times dz/db",
+                  justification="z = w.x + b has slope 1 in b.")
+
+# -- any number of features -------------------------------------------------------------------
+zn = sp.Sum(w[j] * x[j], (j, 1, n)) + b
+score = Relation(z, zn)
+cw = d.chain("Any number of features: the weight w_i",
+             "Now z = sum_j w_j x_j + b with n features; differentiate by one weight w_i.")
+cw.start(bce(zn), rule="the loss with z = sum_j w_j x_j + b")
+cw.differentiate(w[i], (sigmoid(zn) - y) * sp.Sum(sp.KroneckerDelta(i, j) * x[j], (j, 1, n)),
+                 rule="chain rule: dL/dz times dz/dw_i",
+                 justification="dL/dz = sigma(z) - y, and dw_j/dw_i is the Kronecker delta delta_ij.")
+cw.equals((sigmoid(zn) - y) * x[i], rule="the delta picks out j = i",
+          justification="delta_ij is 1 for j = i and 0 otherwise, and 1 <= i <= n.", exercise=True)
+cw.equals((sigmoid(z) - y) * x[i], needs=(score,), rule="write z for w.x + b",
+          justification="z = sum_j w_j x_j + b is the logit.")
+cw.conclude("bce-grad-weight")
+
+cb = d.chain("Any number of features: the bias b")
+cb.start(bce(zn), rule="the loss with z = sum_j w_j x_j + b")
+cb.differentiate(b, sigmoid(zn) - y, rule="chain rule: dL/dz times dz/db",
+                 justification="dL/dz = sigma(z) - y and dz/db = 1.")
+cb.equals(sigmoid(z) - y, needs=(score,), rule="write z for w.x + b",
+          justification="z = sum_j w_j x_j + b is the logit.")
+cb.conclude("bce-grad-bias")
+
+d.example(s - y, {z: 2, y: 1}, "A positive example (y = 1) scored z = 2 has the gradient dL/dz")
+d.example((s - y) * x1, {z: 0, y: 0, x1: 3},
+          "A negative example (y = 0) at z = 0 with feature x1 = 3 moves the weight w1 by the gradient")
+d.exercise("Differentiate L = -(y log(sigma(z)) + (1 - y) log(1 - sigma(z))) with respect to z "
+           "and simplify.", s - y, assume={"y": "[0,1]"})
+d.exercise("With z = w1 x1 + w2 x2 + b, find dL/dw1 of the same loss, in terms of sigma(z), y and x1.",
+           (s - y) * x1, assume={"y": "[0,1]"})
+d.exercise("Find dL/db of the same loss, in terms of sigma(z) and y.", s - y, assume={"y": "[0,1]"})
+d.figure("bce-loss-surface")
+
+derivation = d
+
+if __name__ == "__main__":
+    raise SystemExit(d.print_report())
