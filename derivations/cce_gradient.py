@@ -102,7 +102,7 @@ p3 = [sp.exp(s) / total3 for s in scores3]
 loss3 = -sum(lab * sp.log(prob) for lab, prob in zip(labels3, p3))
 one_hot3 = Relation(y1 + y2 + y3, sp.S.One)
 
-diag = d.chain("K = 3: the Jacobian entries dp_1/dz_1 and dp_1/dz_2")
+diag = d.chain("K = 3: a diagonal Jacobian entry")
 diag.start(p3[0], rule="p_1 for three classes")
 diag.differentiate(z1, p3[0] * (1 - p3[0]), rule="differentiate by z_1",
                    justification="The Jacobian with i = j = 1: p_1 (1 - p_1).")

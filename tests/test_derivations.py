@@ -16,7 +16,7 @@ import sympy as sp
 from derivkit import Relation, equivalent, registry, sigmoid
 from derivkit.cli import main
 from derivkit.derivation import Derivation
-from derivkit.steps import EquationRewrite, Operation, Rewrite, SolveFor
+from derivkit.steps import EquationRewrite, Operation, Rewrite, SolveFor, StepVerdict
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSION = ("sigmoid-from-logit", "softmax-from-multinomial", "bce-gradient", "cce-gradient", "chain-rule")
@@ -241,7 +241,7 @@ def with_wrong_step(derivation: Derivation, rule: str, occurrence: int = 0, **ch
     return bad, target.index
 
 
-def assert_fails_at(bad: Derivation, index: int, counterexample: bool) -> None:
+def assert_fails_at(bad: Derivation, index: int, counterexample: bool) -> StepVerdict:
     report = bad.verify()
     assert not report.verified
     assert [f.index for f in report.failures] == [index]
@@ -252,6 +252,7 @@ def assert_fails_at(bad: Derivation, index: int, counterexample: bool) -> None:
         assert failure.counterexample.point and " but " in failure.message
     summary = bad.report_text(report)
     assert f"[FAILED ] {index:>2}." in summary
+    return failure
 
 
 def test_wrong_sigmoid_derivative_fails():
@@ -268,8 +269,7 @@ def test_wrong_normaliser_in_softmax_fails():
     wrong = sp.Sum(sp.exp(z[j]), (j, 1, K - 1))  # a solve with a wrong stated solution: one class left out
     bad, index = with_wrong_step(d, "solve for Z", stated=wrong)
     assert isinstance([s for s in bad.steps if s.index == index][0], SolveFor)
-    assert_fails_at(bad, index, counterexample=True)
-    failure = bad.verify().failures[0]
+    failure = assert_fails_at(bad, index, counterexample=True)
     assert "K" in failure.counterexample.point
 
 
@@ -285,7 +285,9 @@ def test_bce_weight_gradient_without_x_fails():
     z, y = symbol_of(d, "z"), symbol_of(d, "y")
     step = next(s for s in d.steps if s.rule == "chain rule: dL/dz times dz/dw_i")
     assert isinstance(step, Operation)
-    missing = step.stated.as_independent(sp.Sum)[0]  # sigma(w.x + b) - y, without the delta sum
+    delta_sum = next(factor for factor in step.stated.args if factor.has(sp.KroneckerDelta))
+    missing = step.stated.xreplace({delta_sum: sp.S.One})  # sigma(w.x + b) - y, without the x_i factor
+    assert not missing.has(sp.KroneckerDelta) and missing.has(sigmoid)
     bad, index = with_wrong_step(d, "chain rule: dL/dz times dz/dw_i", stated=missing)
     assert_fails_at(bad, index, counterexample=True)
     # and the concrete three-feature version
@@ -303,17 +305,13 @@ def test_bce_rewrite_that_drops_a_term_fails():
 
 def test_wrong_sign_in_softmax_jacobian_fails():
     d = registry.load("cce-gradient")
-    step = next(s for s in d.steps if s.rule == "factor out p_i")
-    pi, bracket = step.after.as_independent(sp.KroneckerDelta)[0], None
     i, j, z, K = (symbol_of(d, name) for name in ("i", "j", "z", "K"))
     l = sp.Symbol("l", integer=True)
     S = sp.Sum(sp.exp(z[l]), (l, 1, K))
     bracket = sp.KroneckerDelta(i, j) + sp.exp(z[j]) / S  # + p_j instead of - p_j
     bad, index = with_wrong_step(d, "factor out p_i", after=sp.exp(z[i]) / S * bracket)
-    assert_fails_at(bad, index, counterexample=True)
-    point = bad.verify().failures[0].counterexample.point
-    assert {"K", "i", "j"} <= set(point)
-    del pi
+    failure = assert_fails_at(bad, index, counterexample=True)
+    assert {"K", "i", "j"} <= set(failure.counterexample.point)
 
 
 def test_cce_gradient_without_the_label_assumption_fails():
@@ -361,6 +359,15 @@ def test_kronecker_sum_uses_the_index_range():
     assert equivalent(sp.Sum(sp.KroneckerDelta(inside, j) * x[j], (j, 1, n)), x[inside], {"n": "integer"}).status == "proved"
     # without a declared range the sum is 0 for i outside 1..n, so it is not x_i
     assert equivalent(sp.Sum(sp.KroneckerDelta(free, j) * x[j], (j, 1, n)), x[free], {"n": "integer"}).status != "proved"
+
+
+def test_index_range_is_not_assumed_for_a_summation_index():
+    K = sp.Symbol("K", integer=True)
+    j = sp.Idx("j", (1, K))
+    x = sp.IndexedBase("x", real=True)
+    # j runs over 1..2K here, beyond its declared range, so K >= j must not be taken as true
+    clipped = sp.Sum(sp.Piecewise((x[j], K >= j), (0, True)), (j, 1, 2 * K))
+    assert equivalent(clipped, sp.Sum(x[j], (j, 1, 2 * K)), {"K": "integer"}).status != "proved"
 
 
 def test_general_sum_claim_refuted_at_a_small_size():

@@ -195,7 +195,8 @@ def within_index_ranges(expr: sp.Expr) -> sp.Expr:
     becomes True. Only the index's own bounds are used, so nothing is assumed that the
     declaration does not say."""
     known: set[sp.Basic] = set()
-    for idx in expr.atoms(sp.Idx):
+    bound = {limit[0] for node in expr.atoms(sp.Sum, sp.Product) for limit in node.limits}
+    for idx in expr.atoms(sp.Idx) - bound:  # a summation index ranges over its sum's limits instead
         if idx.lower is not None:
             known |= {sp.Ge(idx, idx.lower, evaluate=False), sp.Le(idx.lower, idx, evaluate=False)}
         if idx.upper is not None:
@@ -345,6 +346,8 @@ def _prove_case(case: sp.Expr, rungs: tuple[Rung, ...], clock: Budget, notes: li
             reduced = _resum(reduced, notes, name)
         if _is_zero(reduced):
             return name, None
+        if reduced.is_Rational:  # exact, so a nonzero rational differs however small it is
+            return None, reduced
         if not reduced.free_symbols and reduced.is_number and not reduced.has(sp.Sum, sp.Integral):
             value = sp.N(reduced, 50)
             if value.is_number and value.is_finite and abs(value) > sp.Float("1e-40"):

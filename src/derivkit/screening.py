@@ -167,7 +167,8 @@ def _screen_instances(a: sp.Expr, b: sp.Expr, domains: Mapping[str, Domain], rea
     bounded = [node for side in (a, b) for node in side.atoms(sp.Sum, sp.Product)]
     if any(side.has(sp.Integral, sp.Limit) for side in (a, b)):
         return None
-    indices = sorted((a.atoms(sp.Idx) | b.atoms(sp.Idx)), key=str)
+    bound = {limit[0] for node in bounded for limit in node.limits}
+    indices = sorted((a.atoms(sp.Idx) | b.atoms(sp.Idx)) - bound, key=str)
     if any(idx.lower is None or idx.upper is None for idx in indices):
         return None
     sizes: set[sp.Basic] = set()
