@@ -56,3 +56,8 @@ def test_softplus_and_logsumexp_derivatives():
 def test_to_elementary_removes_our_functions():
     expr = to_elementary(sigmoid(z) * softplus(z) + logsumexp(a, b))
     assert not expr.has(sigmoid, softplus, logsumexp)
+
+
+def test_latex_of_powers():
+    assert sp.latex(sigmoid(z) ** 2) == r"\sigma\left(z\right)^{2}"
+    assert sp.latex(softplus(z) ** 2).endswith("^{2}")

@@ -54,8 +54,9 @@ class sigmoid(Function):  # noqa: N801 - SymPy function classes are lower case
     def _eval_is_finite(self) -> bool | None:
         return True if self.args[0].is_real else None
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        tex = r"\sigma\left(%s\right)" % printer._print(self.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
     def _numpycode(self, printer: object) -> str:
         arg = printer._print(self.args[0])  # type: ignore[attr-defined]
@@ -98,8 +99,9 @@ class logit(Function):  # noqa: N801
     def _eval_evalf(self, prec: int) -> sp.Expr:
         return self.rewrite(log)._eval_evalf(prec)
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return r"\operatorname{logit}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        tex = r"\operatorname{logit}\left(%s\right)" % printer._print(self.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
     def _numpycode(self, printer: object) -> str:
         arg = printer._print(self.args[0])  # type: ignore[attr-defined]
@@ -135,8 +137,9 @@ class softplus(Function):  # noqa: N801
     def _eval_is_positive(self) -> bool | None:
         return True if self.args[0].is_extended_real else None
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        tex = r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
     def _numpycode(self, printer: object) -> str:
         arg = printer._print(self.args[0])  # type: ignore[attr-defined]
@@ -170,9 +173,9 @@ class logsumexp(Function):  # noqa: N801
     def _eval_is_extended_real(self) -> bool | None:
         return sp.fuzzy_and(z.is_extended_real for z in self.args)
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        args = ", ".join(printer._print(z) for z in self.args)
-        return r"\operatorname{logsumexp}\left(%s\right)" % args
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        tex = r"\operatorname{logsumexp}\left(%s\right)" % ", ".join(printer._print(z) for z in self.args)
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
     def _numpycode(self, printer: object) -> str:
         args = ", ".join(printer._print(z) for z in self.args)  # type: ignore[attr-defined]

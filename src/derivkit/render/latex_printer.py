@@ -1,0 +1,130 @@
+"""LaTeX for expressions in handouts: SymPy's printer, tuned to read like a textbook.
+
+SymPy's defaults are correct but sometimes read oddly on a blackboard: it writes
+``(1 - \\sigma(z)) \\sigma(z)`` and ``e^{z} + 1``, and ``{z}_{k}``. The fixes live here, as
+printer methods on the expression tree, so no caller ever edits LaTeX strings.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.conventions import requires_partial
+from sympy.printing.latex import LatexPrinter
+from sympy.simplify.radsimp import fraction
+
+
+class HandoutLatexPrinter(LatexPrinter):
+    """The one place handouts get expression LaTeX from."""
+
+    def __init__(self, settings: dict[str, object] | None = None) -> None:
+        super().__init__({"order": "none", **(settings or {})})
+
+    # -- sums: "1 + e^{z}" and "1 - \\sigma" for transcendental terms, "x^2 + y^2 - 1" for polynomials --
+    def _as_ordered_terms(self, expr: sp.Expr, order: str | None = None) -> list[sp.Expr]:
+        return ordered_terms(expr) if isinstance(expr, sp.Add) else super()._as_ordered_terms(expr, order=order)
+
+    # -- products in textbook order: y (1 - y) log(p), sigma(z) (1 - sigma(z)) --
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        if not reorderable(expr):
+            return super()._print_Mul(expr)
+        if expr.could_extract_minus_sign():
+            return "- " + self._print(-expr)
+        numer, denom = fraction(expr, exact=True)
+        if denom is not sp.S.One:
+            return r"\frac{%s}{%s}" % (self._print(numer), self._print(denom))
+        coeff, factors = expr.as_coeff_mul()
+        ordered = sorted(factors, key=lambda f: (factor_rank(f), sp.default_sort_key(f)))
+        parts = [] if coeff is sp.S.One else [self._print(coeff)]
+        for factor in ordered:
+            text = self._print(factor)
+            parts.append(r"\left(%s\right)" % text if isinstance(factor, sp.Add) else text)
+        return " ".join(parts)
+
+    def _print_Pow(self, expr: sp.Pow) -> str:
+        """sigma(z)^2: SymPy would pass ``exp=`` to our functions' ``_latex``, which do not take it."""
+        if isinstance(expr.base, sp.Function) and hasattr(type(expr.base), "_latex") and not expr.exp.is_negative:
+            return r"%s^{%s}" % (self._print(expr.base), self._print(expr.exp))
+        return super()._print_Pow(expr)
+
+    # -- calculus ------------------------------------------------------------------
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        """\\frac{d}{dz} f, or \\frac{\\partial^{2}}{\\partial x \\partial y} f for several variables."""
+        inner = self._print(expr.expr)
+        if not (expr.expr.is_Atom or isinstance(expr.expr, (sp.Function, sp.Indexed, AppliedUndef))):
+            inner = r"\left(%s\right)" % inner
+        return f"{self.derivative_operator(expr)} {inner}"
+
+    def derivative_operator(self, expr: sp.Derivative) -> str:
+        """The operator part of a derivative, \\frac{d}{dz}; line breaking puts it before a bracket."""
+        d = r"\partial" if requires_partial(expr.expr) else "d"
+        total = sum(int(n) for _, n in expr.variable_count)
+        below = " ".join(
+            f"{d}{'' if d == 'd' else ' '}{self._print(v)}" + ("" if n == 1 else f"^{{{self._print(n)}}}")
+            for v, n in reversed(expr.variable_count)
+        )
+        above = d if total == 1 else f"{d}^{{{total}}}"
+        return r"\frac{%s}{%s}" % (above, below)
+
+    # -- indices -------------------------------------------------------------------
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        base = self._print(expr.base)
+        indices = ",".join(self._print(i) for i in expr.indices)
+        return f"{base}_{{{indices}}}"
+
+    def _print_IndexedBase(self, expr: sp.IndexedBase) -> str:
+        return self._print(expr.label)
+
+    def _print_Idx(self, expr: sp.Idx) -> str:
+        """An index prints as its name; its range belongs in the table of symbols."""
+        return self._print(expr.label)
+
+    def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
+        i, j = (self._print(a) for a in expr.args)
+        simple = all(a.is_Atom for a in expr.args)
+        tex = rf"\delta_{{{i}{j}}}" if simple and len(i) == 1 and len(j) == 1 else rf"\delta_{{{i},{j}}}"
+        return f"{tex}^{{{exp}}}" if exp else tex
+
+
+def ordered_terms(expr: sp.Add) -> list[sp.Expr]:
+    """Polynomials by degree (x^2 + y^2 - 1); otherwise positive terms first (1 - sigma(z))."""
+    if expr.is_polynomial():
+        return list(expr.as_ordered_terms())
+    positive = [t for t in expr.args if not t.could_extract_minus_sign()]
+    return positive + [t for t in expr.args if t.could_extract_minus_sign()]
+
+
+def factor_rank(factor: sp.Expr) -> int:
+    """Symbols, then polynomial brackets, then functions, then brackets of functions."""
+    polynomial = bool(factor.is_polynomial())
+    if _is_sum_like(factor):
+        return 2 if polynomial else 4
+    return 1 if polynomial else 3
+
+
+def _is_sum_like(factor: sp.Expr) -> bool:
+    return isinstance(factor, sp.Add) or (isinstance(factor, sp.Pow) and isinstance(factor.base, sp.Add))
+
+
+def reorderable(expr: sp.Mul) -> bool:
+    """Only ordinary commutative products; unevaluated ones keep their author's order."""
+    args = expr.args
+    if not expr.is_commutative or args[0] is sp.S.One or any(isinstance(a, sp.Number) for a in args[1:]):
+        return False
+    return sum(1 for a in args if not a.is_Number) >= 2
+
+
+@cache
+def _printer() -> HandoutLatexPrinter:
+    return HandoutLatexPrinter()
+
+
+def derivative_operator(expr: sp.Derivative) -> str:
+    return _printer().derivative_operator(expr)
+
+
+def to_latex(expr: object) -> str:
+    """LaTeX for an expression (or anything sympifiable, e.g. a declared IndexedBase)."""
+    return _printer().doprint(expr)
