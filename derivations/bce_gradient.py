@@ -11,20 +11,20 @@ d = Derivation(
     "bce-gradient",
     "The gradient of the binary cross-entropy loss",
     "Logistic regression is trained by minimising the binary cross-entropy "
-    "L = -[y log sigma(z) + (1 - y) log(1 - sigma(z))] with z = w.x + b. Its gradient is "
-    "the error sigma(z) - y times the input: every log and every sigma(1 - sigma) cancels. "
-    "We derive that for the logit z, then for the weights and the bias, first with three "
-    "features and then in any dimension n.",
+    r"$L = -[y \log \sigma(z) + (1 - y) \log(1 - \sigma(z))]$ with $z = w \cdot x + b$. Its gradient is "
+    r"the error $\sigma(z) - y$ times the input: every $\log$ and every $\sigma\,(1 - \sigma)$ cancels. "
+    "We derive that for the logit $z$, then for the weights and the bias, first with three "
+    "features and then in any dimension $n$.",
 )
-z = d.symbol("z", "real", "the logit w.x + b")
-y = d.symbol("y", "[0,1]", "the label: 0 or 1, or a soft label in between")
+z = d.symbol("z", "real", r"the logit $w \cdot x + b$")
+y = d.symbol("y", "[0,1]", "the label: $0$ or $1$, or a soft label in between")
 b = d.symbol("b", "real", "the bias")
 w1, w2, w3 = (d.symbol(f"w{i}", "real", f"weight {i}") for i in (1, 2, 3))
 x1, x2, x3 = (d.symbol(f"x{i}", "real", f"feature {i}") for i in (1, 2, 3))
 n = d.symbol("n", "integer", "the number of features")
-w = d.declare(sp.IndexedBase("w", real=True), "real", "the weights w_1, ..., w_n")
-x = d.declare(sp.IndexedBase("x", real=True), "real", "the features x_1, ..., x_n")
-i = d.declare(sp.Idx("i", (1, n)), "integer", "the weight we differentiate by, 1 <= i <= n")
+w = d.declare(sp.IndexedBase("w", real=True), "real", r"the weights $w_1, \ldots, w_n$")
+x = d.declare(sp.IndexedBase("x", real=True), "real", r"the features $x_1, \ldots, x_n$")
+i = d.declare(sp.Idx("i", (1, n)), "integer", r"the weight we differentiate by, $1 \le i \le n$")
 j = sp.Symbol("j", integer=True)  # summation index of w.x
 
 
@@ -36,66 +36,71 @@ def bce(logit: sp.Expr) -> sp.Expr:
 s = sigmoid(z)
 
 # -- dL/dz ----------------------------------------------------------------------------------
-c = d.chain("The gradient with respect to the logit z",
-            "Differentiate the loss as a function of z; sigma'(z) = sigma(z)(1 - sigma(z)).")
-c.start(bce(z), rule="binary cross-entropy",
-        justification="The negative log-likelihood of a Bernoulli label y with P(y = 1) = sigma(z).")
+c = d.chain("The gradient with respect to the logit $z$",
+            r"Differentiate the loss as a function of $z$; $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$.")
+c.start(bce(z), rule="the binary cross-entropy",
+        justification=r"The negative log-likelihood of a Bernoulli label $y$ with $P(y = 1) = \sigma(z)$.")
 with sp.evaluate(False):  # show the chain rule before SymPy cancels it
     chain_form = -(y * s * (1 - s) / s + (1 - y) * (-s * (1 - s)) / (1 - s))
-c.differentiate(z, chain_form, rule="chain rule through log and sigma",
-                justification="d/dz log u = u'/u, with (sigma)' = sigma(1 - sigma) and (1 - sigma)' = -sigma(1 - sigma).")
-c.equals(-(y * (1 - s) - (1 - y) * s), rule="cancel sigma and 1 - sigma",
-         justification="sigma(z) and 1 - sigma(z) are positive, so each cancels from its own fraction.",
+c.differentiate(z, chain_form, rule=r"the chain rule through $\log$ and $\sigma$",
+                justification=r"$(\log u)' = u'/u$, with $\sigma' = \sigma\,(1 - \sigma)$ and "
+                              r"$(1 - \sigma)' = -\sigma\,(1 - \sigma)$.")
+c.equals(-(y * (1 - s) - (1 - y) * s), rule=r"cancel $\sigma$ and $1 - \sigma$",
+         justification=r"$\sigma(z)$ and $1 - \sigma(z)$ are positive, so each cancels from its own fraction.",
          exercise=True)
 c.equals(s - y, rule="expand and collect",
-         justification="-y + y sigma + sigma - y sigma = sigma - y: the y sigma terms cancel.", exercise=True)
+         justification=r"$-y + y\sigma + \sigma - y\sigma = \sigma - y$: the $y\sigma$ terms cancel.", exercise=True)
 c.conclude("bce-grad-logit")
 
 # -- three features, written out -------------------------------------------------------------
 z3 = w1 * x1 + w2 * x2 + w3 * x3 + b
 score3 = Relation(z, z3)
-for weight, feature in ((w1, x1), (w2, x2), (w3, x3)):
-    cw = d.chain(f"Three features: the weight {weight}")
-    cw.start(bce(z3), rule="the loss with z = w1 x1 + w2 x2 + w3 x3 + b")
+for k, (weight, feature) in enumerate(((w1, x1), (w2, x2), (w3, x3)), start=1):
+    cw = d.chain(f"Three features: the weight $w_{k}$")
+    cw.start(bce(z3), rule="the loss with $z = w_1 x_1 + w_2 x_2 + w_3 x_3 + b$")
     cw.differentiate(weight, (sigmoid(z) - y) * feature, needs=(score3,),
-                     rule="chain rule: dL/dz times dz/d" + str(weight),
-                     justification=f"dL/dz = sigma(z) - y and z is linear in {weight} with slope {feature}.")
-cb3 = d.chain("Three features: the bias b")
-cb3.start(bce(z3), rule="the loss with z = w1 x1 + w2 x2 + w3 x3 + b")
-cb3.differentiate(b, sigmoid(z) - y, needs=(score3,), rule="chain rule: dL/dz times dz/db",
-                  justification="z = w.x + b has slope 1 in b.")
+                     rule=rf"the chain rule: $\partial L/\partial z$ times $\partial z/\partial w_{k}$",
+                     justification=rf"$\partial L/\partial z = \sigma(z) - y$ and $z$ is linear in $w_{k}$ "
+                                   f"with slope $x_{k}$.")
+cb3 = d.chain("Three features: the bias $b$")
+cb3.start(bce(z3), rule="the loss with $z = w_1 x_1 + w_2 x_2 + w_3 x_3 + b$")
+cb3.differentiate(b, sigmoid(z) - y, needs=(score3,),
+                  rule=r"the chain rule: $\partial L/\partial z$ times $\partial z/\partial b$",
+                  justification=r"$z = w \cdot x + b$ has slope $1$ in $b$.")
 
 # -- any number of features -------------------------------------------------------------------
 zn = sp.Sum(w[j] * x[j], (j, 1, n)) + b
 score = Relation(z, zn)
-cw = d.chain("Any number of features: the weight w_i",
-             "Now z = sum_j w_j x_j + b with n features; differentiate by one weight w_i.")
-cw.start(bce(zn), rule="the loss with z = sum_j w_j x_j + b")
+cw = d.chain("Any number of features: the weight $w_i$",
+             r"Now $z = \sum_j w_j x_j + b$ with $n$ features; differentiate by one weight $w_i$.")
+cw.start(bce(zn), rule=r"the loss with $z = \sum_j w_j x_j + b$")
 cw.differentiate(w[i], (sigmoid(zn) - y) * sp.Sum(sp.KroneckerDelta(i, j) * x[j], (j, 1, n)),
-                 rule="chain rule: dL/dz times dz/dw_i",
-                 justification="dL/dz = sigma(z) - y, and dw_j/dw_i is the Kronecker delta delta_ij.")
-cw.equals((sigmoid(zn) - y) * x[i], rule="the delta picks out j = i",
-          justification="delta_ij is 1 for j = i and 0 otherwise, and 1 <= i <= n.", exercise=True)
-cw.equals((sigmoid(z) - y) * x[i], needs=(score,), rule="write z for w.x + b",
-          justification="z = sum_j w_j x_j + b is the logit.")
+                 rule=r"the chain rule: $\partial L/\partial z$ times $\partial z/\partial w_i$",
+                 justification=r"$\partial L/\partial z = \sigma(z) - y$, and $\partial w_j/\partial w_i$ is the "
+                               r"Kronecker delta $\delta_{ij}$.")
+cw.equals((sigmoid(zn) - y) * x[i], rule="the delta picks out $j = i$",
+          justification=r"$\delta_{ij}$ is $1$ for $j = i$ and $0$ otherwise, and $1 \le i \le n$.", exercise=True)
+cw.equals((sigmoid(z) - y) * x[i], needs=(score,), rule=r"write $z$ for $w \cdot x + b$",
+          justification=r"$z = \sum_j w_j x_j + b$ is the logit.")
 cw.conclude("bce-grad-weight")
 
-cb = d.chain("Any number of features: the bias b")
-cb.start(bce(zn), rule="the loss with z = sum_j w_j x_j + b")
-cb.differentiate(b, sigmoid(zn) - y, rule="chain rule: dL/dz times dz/db",
-                 justification="dL/dz = sigma(z) - y and dz/db = 1.")
-cb.equals(sigmoid(z) - y, needs=(score,), rule="write z for w.x + b",
-          justification="z = sum_j w_j x_j + b is the logit.")
+cb = d.chain("Any number of features: the bias $b$")
+cb.start(bce(zn), rule=r"the loss with $z = \sum_j w_j x_j + b$")
+cb.differentiate(b, sigmoid(zn) - y, rule=r"the chain rule: $\partial L/\partial z$ times $\partial z/\partial b$",
+                 justification=r"$\partial L/\partial z = \sigma(z) - y$ and $\partial z/\partial b = 1$.")
+cb.equals(sigmoid(z) - y, needs=(score,), rule=r"write $z$ for $w \cdot x + b$",
+          justification=r"$z = \sum_j w_j x_j + b$ is the logit.")
 cb.conclude("bce-grad-bias")
 
-d.example(s - y, {z: 2, y: 1}, "A positive example (y = 1) scored z = 2 has the gradient dL/dz")
+d.example(s - y, {z: 2, y: 1}, r"A positive example ($y = 1$) scored $z = 2$ has the gradient $\partial L/\partial z$")
 d.example((s - y) * x1, {z: 0, y: 0, x1: 3},
-          "A negative example (y = 0) at z = 0 with feature x1 = 3 moves the weight w1 by the gradient")
-d.exercise("Differentiate L = -(y log(sigma(z)) + (1 - y) log(1 - sigma(z))) with respect to z "
+          "A negative example ($y = 0$) at $z = 0$ with feature $x_1 = 3$ moves the weight $w_1$ by the gradient")
+d.exercise(r"Differentiate $L = -(y \log \sigma(z) + (1 - y) \log(1 - \sigma(z)))$ with respect to $z$ "
            "and simplify.", s - y, assume={"y": "[0,1]"})
-d.exercise("With z = w1 x1 + w2 x2 + b, find dL/dw1 of the same loss, in terms of sigma(z), y and x1.",
-           (s - y) * x1, assume={"y": "[0,1]"})
-d.exercise("Find dL/db of the same loss, in terms of sigma(z) and y.", s - y, assume={"y": "[0,1]"})
+d.exercise(r"With $z = w_1 x_1 + w_2 x_2 + b$, find $\partial L/\partial w_1$ of the same loss, in terms of "
+           r"$\sigma(z)$, $y$ and $x_1$.", (s - y) * x1, assume={"y": "[0,1]"})
+d.exercise(r"Find $\partial L/\partial b$ of the same loss, in terms of $\sigma(z)$ and $y$.", s - y,
+           assume={"y": "[0,1]"})
 d.figure("bce-loss-surface")
 
 derivation = d

@@ -10,20 +10,20 @@ from derivkit import Derivation
 d = Derivation(
     "chain-rule",
     "The chain rule for a function of two inner functions",
-    "Backpropagation is the chain rule applied over and over. When h depends on x through "
-    "two inner functions u = f(x) and v = g(x), a change in x moves both, and the two "
-    "effects add: dh/dx = (dh/du) f'(x) + (dh/dv) g'(x). SymPy differentiates the composition "
-    "of undefined functions for us; we read its answer as partial derivatives of h(u, v) "
-    "evaluated at u = f(x), v = g(x), then check the rule against direct differentiation "
-    "for a product, a quotient, a concrete composition and a level curve.",
+    "Backpropagation is the chain rule applied over and over. When $h$ depends on $x$ through "
+    "two inner functions $u = f(x)$ and $v = g(x)$, a change in $x$ moves both, and the two "
+    r"effects add: $dh/dx = (\partial h/\partial u)\, f'(x) + (\partial h/\partial v)\, g'(x)$. SymPy "
+    "differentiates the composition of undefined functions for us; we read its answer as partial "
+    "derivatives of $h(u, v)$ evaluated at $u = f(x)$, $v = g(x)$, then check the rule against direct "
+    "differentiation for a product, a quotient, a concrete composition and a level curve.",
 )
 x = d.symbol("x", "real", "the input")
 t = d.symbol("t", "real", "the angle along the unit circle")
-u = d.symbol("u", "real", "the first argument of h, u = f(x)")
-v = d.symbol("v", "real", "the second argument of h, v = g(x)")
-f = d.declare(sp.Function("f", real=True), "real", "an inner function of x")
-g = d.declare(sp.Function("g", real=True), "real", "another inner function of x")
-h = d.declare(sp.Function("h", real=True), "real", "the outer function h(u, v)")
+u = d.symbol("u", "real", "the first argument of $h$, $u = f(x)$")
+v = d.symbol("v", "real", "the second argument of $h$, $v = g(x)$")
+f = d.declare(sp.Function("f", real=True), "real", "an inner function of $x$")
+g = d.declare(sp.Function("g", real=True), "real", "another inner function of $x$")
+h = d.declare(sp.Function("h", real=True), "real", "the outer function $h(u, v)$")
 
 
 def chain_rule(outer: sp.Expr, first: sp.Expr, second: sp.Expr, var: sp.Symbol) -> sp.Expr:
@@ -39,72 +39,77 @@ def chain_rule(outer: sp.Expr, first: sp.Expr, second: sp.Expr, var: sp.Symbol) 
 
 # -- the general rule ---------------------------------------------------------------------------
 c = d.chain("The chain rule, computed by SymPy",
-            "h, f and g are undefined functions: SymPy knows nothing about them but the rules of calculus.")
-c.start(h(f(x), g(x)), rule="the composition h(f(x), g(x))")
+            "$h$, $f$ and $g$ are undefined functions: SymPy knows nothing about them but the rules of "
+            "calculus.")
+c.start(h(f(x), g(x)), rule="the composition of $h$ with $f$ and $g$")
 c.differentiate(x, rule="differentiate the composition",
-                justification="SymPy differentiates h(f(x), g(x)) by x; it writes dh/du at u = f(x) as "
-                              "a derivative with respect to f(x).")
-c.equals(chain_rule(h(u, v), f(x), g(x), x), rule="name the arguments u = f(x), v = g(x)",
-         justification="The derivative of h by its first argument, evaluated at (f(x), g(x)), is the partial "
-                       "dh/du at u = f(x), v = g(x); likewise for v.", exercise=True)
+                justification=r"SymPy differentiates $h(f(x), g(x))$ by $x$; it writes $\partial h/\partial u$ at "
+                              "$u = f(x)$ as a derivative with respect to $f(x)$.")
+c.equals(chain_rule(h(u, v), f(x), g(x), x), rule="name the arguments $u = f(x)$, $v = g(x)$",
+         justification="The derivative of $h$ by its first argument, evaluated at $(f(x), g(x))$, is the "
+                       r"partial $\partial h/\partial u$ at $u = f(x)$, $v = g(x)$; likewise for $v$.",
+         exercise=True)
 c.conclude("chain-rule")
 
 # -- special cases, each checked against direct differentiation --------------------------------
-pr = d.chain("The product rule: h(u, v) = u v")
-pr.start(f(x) * g(x), rule="the product f(x) g(x)")
-pr.differentiate(x, chain_rule(u * v, f(x), g(x), x), rule="the chain rule with h(u, v) = u v",
-                 justification="Checked against SymPy's direct derivative of f(x) g(x).")
-pr.equals(g(x) * sp.Derivative(f(x), x) + f(x) * sp.Derivative(g(x), x), rule="dh/du = v, dh/dv = u",
-          justification="The partials of u v are v and u; evaluate them at u = f(x), v = g(x).", exercise=True)
+pr = d.chain("The product rule: $h(u, v) = uv$")
+pr.start(f(x) * g(x), rule="the product of $f$ and $g$")
+pr.differentiate(x, chain_rule(u * v, f(x), g(x), x), rule="the chain rule with $h(u, v) = uv$",
+                 justification=r"Checked against SymPy's direct derivative of $f(x)\,g(x)$.")
+pr.equals(g(x) * sp.Derivative(f(x), x) + f(x) * sp.Derivative(g(x), x),
+          rule=r"$\partial h/\partial u = v$, $\partial h/\partial v = u$",
+          justification="The partials of $uv$ are $v$ and $u$; evaluate them at $u = f(x)$, $v = g(x)$.",
+          exercise=True)
 pr.conclude("product-rule")
 
-qr = d.chain("The quotient rule: h(u, v) = u / v")
-qr.start(f(x) / g(x), rule="the quotient f(x)/g(x), where g(x) is not 0")
-qr.differentiate(x, chain_rule(u / v, f(x), g(x), x), rule="the chain rule with h(u, v) = u/v",
-                 justification="Checked against SymPy's direct derivative of f(x)/g(x).")
+qr = d.chain("The quotient rule: $h(u, v) = u/v$")
+qr.start(f(x) / g(x), rule=r"the quotient of $f$ and $g$, where $g(x) \ne 0$")
+qr.differentiate(x, chain_rule(u / v, f(x), g(x), x), rule="the chain rule with $h(u, v) = u/v$",
+                 justification="Checked against SymPy's direct derivative of $f(x)/g(x)$.")
 with sp.evaluate(False):
     partials = sp.Derivative(f(x), x) / g(x) - f(x) * sp.Derivative(g(x), x) / g(x) ** 2
-qr.equals(partials, rule="dh/du = 1/v, dh/dv = -u/v^2",
-          justification="The partials of u/v, evaluated at u = f(x), v = g(x).")
+qr.equals(partials, rule=r"$\partial h/\partial u = 1/v$, $\partial h/\partial v = -u/v^2$",
+          justification="The partials of $u/v$, evaluated at $u = f(x)$, $v = g(x)$.")
 qr.equals((sp.Derivative(f(x), x) * g(x) - f(x) * sp.Derivative(g(x), x)) / g(x) ** 2,
-          rule="common denominator g(x)^2", justification="The textbook form of the quotient rule.")
+          rule="common denominator $g(x)^2$", justification="The textbook form of the quotient rule.")
 qr.conclude("quotient-rule")
 
 inner_f, inner_g = x ** 2, sp.exp(x)
 outer = u ** 2 + sp.sin(v)
-ex = d.chain("A concrete case: h(u, v) = u^2 + sin(v), f(x) = x^2, g(x) = e^x")
-ex.start(outer.subs({u: inner_f, v: inner_g}), rule="h(f(x), g(x)) = x^4 + sin(e^x)")
+ex = d.chain(r"A concrete case: $h(u, v) = u^2 + \sin v$, $f(x) = x^2$, $g(x) = e^x$")
+ex.start(outer.subs({u: inner_f, v: inner_g}), rule=r"$h(f(x), g(x)) = x^4 + \sin(e^x)$")
 ex.differentiate(x, chain_rule(outer, inner_f, inner_g, x), rule="the chain rule",
-                 justification="Checked against SymPy's direct derivative of x^4 + sin(e^x).")
+                 justification=r"Checked against SymPy's direct derivative of $x^4 + \sin(e^x)$.")
 with sp.evaluate(False):
     worked = 2 * x ** 2 * (2 * x) + sp.cos(sp.exp(x)) * sp.exp(x)
-ex.equals(worked, rule="dh/du = 2u, dh/dv = cos(v), f' = 2x, g' = e^x",
-          justification="Evaluate the partials at u = x^2, v = e^x and multiply by the inner derivatives.",
+ex.equals(worked, rule=r"$\partial h/\partial u = 2u$, $\partial h/\partial v = \cos v$, $f' = 2x$, $g' = e^x$",
+          justification="Evaluate the partials at $u = x^2$, $v = e^x$ and multiply by the inner derivatives.",
           exercise=True)
 ex.equals(4 * x ** 3 + sp.exp(x) * sp.cos(sp.exp(x)), rule="simplify",
-          justification="2 x^2 times 2x is 4x^3.")
+          justification="$2x^2$ times $2x$ is $4x^3$.")
 
-circle = d.chain("Along a level curve: the paraboloid z = u^2 + v^2 on the unit circle",
-                 "On the circle u = cos t, v = sin t the paraboloid has height 1 everywhere, so the "
-                 "chain rule must give a zero derivative: the gradient (2u, 2v) is perpendicular to "
-                 "the circle's velocity (-sin t, cos t).")
+circle = d.chain("Along a level curve: the paraboloid $z = u^2 + v^2$ on the unit circle",
+                 r"On the circle $u = \cos t$, $v = \sin t$ the paraboloid has height $1$ everywhere, so the "
+                 "chain rule must give a zero derivative: the gradient $(2u, 2v)$ is perpendicular to "
+                 r"the circle's velocity $(-\sin t, \cos t)$.")
 bowl = u ** 2 + v ** 2
-circle.start(bowl.subs({u: sp.cos(t), v: sp.sin(t)}), rule="the height h(cos t, sin t)")
+circle.start(bowl.subs({u: sp.cos(t), v: sp.sin(t)}), rule=r"the height $h(\cos t, \sin t)$")
 circle.differentiate(t, chain_rule(bowl, sp.cos(t), sp.sin(t), t), rule="the chain rule",
-                     justification="Checked against SymPy's direct derivative of cos(t)^2 + sin(t)^2.")
+                     justification=r"Checked against SymPy's direct derivative of $\cos^2 t + \sin^2 t$.")
 with sp.evaluate(False):
     dotted = 2 * sp.cos(t) * (-sp.sin(t)) + 2 * sp.sin(t) * sp.cos(t)
-circle.equals(dotted, rule="gradient (2u, 2v) dot velocity (-sin t, cos t)",
-              justification="dh/du = 2u at u = cos t, dh/dv = 2v at v = sin t.")
+circle.equals(dotted, rule=r"the gradient $(2u, 2v)$ dotted with the velocity $(-\sin t, \cos t)$",
+              justification=r"$\partial h/\partial u = 2u$ at $u = \cos t$, $\partial h/\partial v = 2v$ at "
+                            r"$v = \sin t$.")
 circle.equals(sp.S.Zero, rule="the two terms cancel",
-              justification="The height is constant along a level curve, so its rate of change is 0.")
+              justification="The height is constant along a level curve, so its rate of change is $0$.")
 
 d.example(4 * x ** 3 + sp.exp(x) * sp.cos(sp.exp(x)), {x: 1},
-          "The slope of x^4 + sin(e^x) at x = 1, from the chain rule, is")
-d.exercise("Differentiate sin(x^2) * exp(x) with the product rule.",
+          r"The slope of $x^4 + \sin(e^x)$ at $x = 1$, from the chain rule, is")
+d.exercise(r"Differentiate $\sin(x^2)\, e^x$ with the product rule.",
            2 * x * sp.cos(x ** 2) * sp.exp(x) + sp.sin(x ** 2) * sp.exp(x))
-d.exercise("Differentiate x^2 / (1 + x^2) with the quotient rule and simplify.", 2 * x / (1 + x ** 2) ** 2)
-d.exercise("Let h(u, v) = u v^2 with u = x^2 and v = exp(x). Find dh/dx by the chain rule.",
+d.exercise("Differentiate $x^2/(1 + x^2)$ with the quotient rule and simplify.", 2 * x / (1 + x ** 2) ** 2)
+d.exercise("Let $h(u, v) = uv^2$ with $u = x^2$ and $v = e^x$. Find $dh/dx$ by the chain rule.",
            2 * x * sp.exp(2 * x) + 2 * x ** 2 * sp.exp(2 * x))
 d.figure("paraboloid-level-curve")
 

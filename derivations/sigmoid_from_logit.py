@@ -11,63 +11,63 @@ d = Derivation(
     "sigmoid-from-logit",
     "The sigmoid from the logit model",
     "Logistic regression assumes that the log-odds of the positive class are linear in the "
-    "features: log(p/(1-p)) = z with z = w.x + b. Solving this model for p gives the sigmoid; "
-    "nothing about the sigmoid needs to be postulated.",
+    r"features: $\log(p/(1-p)) = z$ with $z = w \cdot x + b$. Solving this model for $p$ gives "
+    "the sigmoid; nothing about the sigmoid needs to be postulated.",
 )
-p = d.symbol("p", "(0,1)", "probability that y = 1 given x")
-z = d.symbol("z", "real", "the score w.x + b (the logit)")
+p = d.symbol("p", "(0,1)", "probability that $y = 1$ given $x$")
+z = d.symbol("z", "real", r"the score $w \cdot x + b$ (the logit)")
 
-c = d.chain("Solve the logit model for p")
+c = d.chain("Solve the logit model for $p$")
 c.given(sp.log(p / (1 - p)), z, rule="logit model",
         justification="The log-odds of the positive class are linear in the features.")
 c.apply(sp.exp, p / (1 - p), sp.exp(z), rule="exponentiate both sides",
-        justification="exp is strictly increasing, so no solution is gained or lost.")
-c.apply(lambda side: side * (1 - p), p, sp.exp(z) * (1 - p), rule="multiply both sides by 1 - p",
-        justification="1 - p > 0 because p < 1, so multiplying keeps the equation equivalent.")
-c.solve_for(p, sp.exp(z) / (1 + sp.exp(z)), rule="solve for p",
-            justification="Collect the p terms: p (1 + e^z) = e^z.", exercise=True)
-c.rewrite(p, 1 / (1 + sp.exp(-z)), rule="divide numerator and denominator by e^z",
-          justification="e^z > 0, so the division is allowed.", exercise=True)
+        justification=r"$\exp$ is strictly increasing, so no solution is gained or lost.")
+c.apply(lambda side: side * (1 - p), p, sp.exp(z) * (1 - p), rule="multiply both sides by $1 - p$",
+        justification="$1 - p > 0$ because $p < 1$, so multiplying keeps the equation equivalent.")
+c.solve_for(p, sp.exp(z) / (1 + sp.exp(z)), rule="solve for $p$",
+            justification=r"Collect the $p$ terms: $p\,(1 + e^z) = e^z$.", exercise=True)
+c.rewrite(p, 1 / (1 + sp.exp(-z)), rule="divide numerator and denominator by $e^z$",
+          justification="$e^z > 0$, so the division is allowed.", exercise=True)
 c.rewrite(p, sigmoid(z), rule="name the result",
-          justification="This function of z is the logistic sigmoid.")
+          justification="This function of $z$ is the logistic sigmoid.")
 c.conclude("sigmoid")
 
 inv = d.chain("The logit inverts the sigmoid")
-inv.start(sp.log(sigmoid(z) / (1 - sigmoid(z))), rule="log-odds of sigmoid(z)")
+inv.start(sp.log(sigmoid(z) / (1 - sigmoid(z))), rule=r"the log-odds of $\sigma(z)$")
 with sp.evaluate(False):  # keep the intermediate forms as written; SymPy would collapse them
     substituted = sp.log((1 / (1 + sp.exp(-z))) / (sp.exp(-z) / (1 + sp.exp(-z))))
     cancelled = sp.log(1 / sp.exp(-z))
 inv.equals(substituted, rule="substitute the definition",
-           justification="sigma(z) = 1/(1+e^{-z}) and 1 - sigma(z) = e^{-z}/(1+e^{-z}).")
-inv.equals(cancelled, rule="cancel 1 + e^{-z}", justification="The common denominator cancels.")
-inv.equals(z, rule="log inverts exp", justification="log(e^z) = z for real z.")
+           justification=r"$\sigma(z) = 1/(1+e^{-z})$ and $1 - \sigma(z) = e^{-z}/(1+e^{-z})$.")
+inv.equals(cancelled, rule="cancel $1 + e^{-z}$", justification="The common denominator cancels.")
+inv.equals(z, rule=r"$\log$ inverts $\exp$", justification=r"$\log(e^z) = z$ for real $z$.")
 inv.conclude("logit-inverts-sigmoid")
 
-sym = d.chain("Symmetry: sigma(-z) = 1 - sigma(z)")
-sym.start(sigmoid(-z), rule="sigmoid at -z")
-sym.equals(1 / (1 + sp.exp(z)), rule="substitute the definition", justification="sigma(-z) = 1/(1+e^{z}).")
+sym = d.chain(r"Symmetry: $\sigma(-z) = 1 - \sigma(z)$")
+sym.start(sigmoid(-z), rule="the sigmoid at $-z$")
+sym.equals(1 / (1 + sp.exp(z)), rule="substitute the definition", justification=r"$\sigma(-z) = 1/(1+e^{z})$.")
 with sp.evaluate(False):
     padded = (1 + sp.exp(z) - sp.exp(z)) / (1 + sp.exp(z))
-sym.equals(padded, rule="add and subtract e^z", justification="The numerator is still 1.")
+sym.equals(padded, rule="add and subtract $e^z$", justification="The numerator is still $1$.")
 sym.equals(1 - sp.exp(z) / (1 + sp.exp(z)), rule="split the fraction", exercise=True)
-sym.equals(1 - sigmoid(z), rule="recognise sigma(z)",
-           justification="e^z/(1+e^z) = 1/(1+e^{-z}) = sigma(z).")
+sym.equals(1 - sigmoid(z), rule=r"recognise $\sigma(z)$",
+           justification=r"$e^z/(1+e^z) = 1/(1+e^{-z}) = \sigma(z)$.")
 sym.conclude("sigmoid-symmetry")
 
 der = d.chain("Its derivative")
 der.start(sigmoid(z), rule="the sigmoid")
-der.differentiate(z, sp.exp(-z) / (1 + sp.exp(-z)) ** 2, rule="differentiate 1/(1+e^{-z})",
-                  justification="Chain rule on (1+e^{-z})^{-1}.")
-der.equals(sigmoid(z) * (1 - sigmoid(z)), rule="factor as sigma(1 - sigma)",
-           justification="e^{-z}/(1+e^{-z})^2 = 1/(1+e^{-z}) * e^{-z}/(1+e^{-z}).", exercise=True)
+der.differentiate(z, sp.exp(-z) / (1 + sp.exp(-z)) ** 2, rule="differentiate $1/(1+e^{-z})$",
+                  justification="The chain rule on $(1+e^{-z})^{-1}$.")
+der.equals(sigmoid(z) * (1 - sigmoid(z)), rule=r"factor as $\sigma\,(1 - \sigma)$",
+           justification=r"$e^{-z}/(1+e^{-z})^2 = 1/(1+e^{-z}) \cdot e^{-z}/(1+e^{-z})$.", exercise=True)
 der.conclude("sigmoid-derivative")
 
-d.example(sigmoid(z), {z: 2}, "A score of z = 2 gives a probability of")
-d.example(sigmoid(z) * (1 - sigmoid(z)), {z: 2}, "The slope of the sigmoid at z = 2 is")
-d.exercise("Differentiate sigma(z) with respect to z and write the answer in terms of sigma(z).",
+d.example(sigmoid(z), {z: 2}, "A score of $z = 2$ gives a probability of")
+d.example(sigmoid(z) * (1 - sigmoid(z)), {z: 2}, "The slope of the sigmoid at $z = 2$ is")
+d.exercise(r"Differentiate $\sigma(z)$ with respect to $z$ and write the answer in terms of $\sigma(z)$.",
            sigmoid(z) * (1 - sigmoid(z)))
-d.exercise("Solve log(p/(1-p)) = z for p.", 1 / (1 + sp.exp(-z)))
-d.exercise("Show that the logit inverts the sigmoid: simplify logit(sigma(z)).", z)
+d.exercise(r"Solve $\log(p/(1-p)) = z$ for $p$.", 1 / (1 + sp.exp(-z)))
+d.exercise(r"Show that the logit inverts the sigmoid: simplify $\operatorname{logit}(\sigma(z))$.", z)
 d.figure("sigmoid")
 
 derivation = d

@@ -258,7 +258,7 @@ def assert_fails_at(bad: Derivation, index: int, counterexample: bool) -> StepVe
 def test_wrong_sigmoid_derivative_fails():
     d = registry.load("sigmoid-from-logit")
     z = symbol_of(d, "z")
-    bad, index = with_wrong_step(d, "differentiate 1/(1+e^{-z})", stated=sigmoid(z) * (1 + sigmoid(z)))
+    bad, index = with_wrong_step(d, "differentiate $1/(1+e^{-z})$", stated=sigmoid(z) * (1 + sigmoid(z)))
     assert_fails_at(bad, index, counterexample=True)
 
 
@@ -267,7 +267,7 @@ def test_wrong_normaliser_in_softmax_fails():
     K, z = symbol_of(d, "K"), symbol_of(d, "z")
     j = sp.Symbol("j", integer=True)
     wrong = sp.Sum(sp.exp(z[j]), (j, 1, K - 1))  # a solve with a wrong stated solution: one class left out
-    bad, index = with_wrong_step(d, "solve for Z", stated=wrong)
+    bad, index = with_wrong_step(d, "solve for $Z$", stated=wrong)
     assert isinstance([s for s in bad.steps if s.index == index][0], SolveFor)
     failure = assert_fails_at(bad, index, counterexample=True)
     assert "K" in failure.counterexample.point
@@ -283,22 +283,23 @@ def test_wrong_two_class_softmax_fails():
 def test_bce_weight_gradient_without_x_fails():
     d = registry.load("bce-gradient")
     z, y = symbol_of(d, "z"), symbol_of(d, "y")
-    step = next(s for s in d.steps if s.rule == "chain rule: dL/dz times dz/dw_i")
+    rule = r"the chain rule: $\partial L/\partial z$ times $\partial z/\partial w_i$"
+    step = next(s for s in d.steps if s.rule == rule)
     assert isinstance(step, Operation)
     delta_sum = next(factor for factor in step.stated.args if factor.has(sp.KroneckerDelta))
     missing = step.stated.xreplace({delta_sum: sp.S.One})  # sigma(w.x + b) - y, without the x_i factor
     assert not missing.has(sp.KroneckerDelta) and missing.has(sigmoid)
-    bad, index = with_wrong_step(d, "chain rule: dL/dz times dz/dw_i", stated=missing)
+    bad, index = with_wrong_step(d, rule, stated=missing)
     assert_fails_at(bad, index, counterexample=True)
     # and the concrete three-feature version
-    bad, index = with_wrong_step(d, "chain rule: dL/dz times dz/dw1", stated=sigmoid(z) - y)
+    bad, index = with_wrong_step(d, rule.replace("w_i", "w_1"), stated=sigmoid(z) - y)
     assert_fails_at(bad, index, counterexample=True)
 
 
 def test_bce_rewrite_that_drops_a_term_fails():
     d = registry.load("bce-gradient")
     y, z = symbol_of(d, "y"), symbol_of(d, "z")
-    bad, index = with_wrong_step(d, "cancel sigma and 1 - sigma", after=-y * (1 - sigmoid(z)))
+    bad, index = with_wrong_step(d, r"cancel $\sigma$ and $1 - \sigma$", after=-y * (1 - sigmoid(z)))
     assert isinstance([s for s in bad.steps if s.index == index][0], Rewrite)
     assert_fails_at(bad, index, counterexample=True)
 
@@ -309,7 +310,7 @@ def test_wrong_sign_in_softmax_jacobian_fails():
     l = sp.Symbol("l", integer=True)
     S = sp.Sum(sp.exp(z[l]), (l, 1, K))
     bracket = sp.KroneckerDelta(i, j) + sp.exp(z[j]) / S  # + p_j instead of - p_j
-    bad, index = with_wrong_step(d, "factor out p_i", after=sp.exp(z[i]) / S * bracket)
+    bad, index = with_wrong_step(d, "factor out $p_i$", after=sp.exp(z[i]) / S * bracket)
     failure = assert_fails_at(bad, index, counterexample=True)
     assert {"K", "i", "j"} <= set(failure.counterexample.point)
 
@@ -324,7 +325,8 @@ def test_chain_rule_rewrite_that_drops_a_term_fails():
     d = registry.load("chain-rule")
     x, f, g = (symbol_of(d, name) for name in ("x", "f", "g"))
     # undefined functions cannot be sampled: the step is not proved, so it fails without a point
-    bad, index = with_wrong_step(d, "dh/du = v, dh/dv = u", after=g(x) * sp.Derivative(f(x), x))
+    partials = r"$\partial h/\partial u = v$, $\partial h/\partial v = u$"
+    bad, index = with_wrong_step(d, partials, after=g(x) * sp.Derivative(f(x), x))
     assert_fails_at(bad, index, counterexample=False)
     # the concrete case can be sampled, so the failure comes with a counterexample
     bad, index = with_wrong_step(d, "simplify", after=4 * x**3)
@@ -335,9 +337,10 @@ def test_wrong_equation_rewrite_fails():
     d = registry.load("softmax-from-multinomial")
     K, z, Z = (symbol_of(d, name) for name in ("K", "z", "Z"))
     j = sp.Symbol("j", integer=True)
-    step = next(s for s in d.steps if s.rule == "Z does not depend on j")
+    rule = "$Z$ does not depend on $j$"
+    step = next(s for s in d.steps if s.rule == rule)
     assert isinstance(step, EquationRewrite)
-    bad, index = with_wrong_step(d, "Z does not depend on j", after=Relation(sp.Sum(sp.exp(z[j]), (j, 1, K)) * Z, 1))
+    bad, index = with_wrong_step(d, rule, after=Relation(sp.Sum(sp.exp(z[j]), (j, 1, K)) * Z, 1))
     assert_fails_at(bad, index, counterexample=True)
 
 

@@ -79,7 +79,7 @@ def test_worksheet_hides_exercise_steps_and_key_shows_them(verified: dict, deriv
 def test_handout_content(verified: dict) -> None:
     md, tex = rendered(verified, "sigmoid-from-logit", "handout")
     assert md.startswith("# The sigmoid from the logit model\n")
-    assert "| $p$ | $(0, 1)$ | probability that y = 1 given x |" in md
+    assert "| $p$ | $(0, 1)$ | probability that $y = 1$ given $x$ |" in md
     assert r"\sigma\left(2\right) \approx 0.8808" in md and r"\sigma\left(2\right) \approx 0.8808" in tex
     assert "$$\n\\boxed{p = \\sigma\\left(z\\right)}\n$$" in md and r"\boxed{p = \sigma\left(z\right)}" in tex
     assert "**Step 1: exponentiate both sides.**" in md and "✓ proved" in md

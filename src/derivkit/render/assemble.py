@@ -9,13 +9,14 @@ the page in any form. The key shows the same blanks filled in and highlighted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import sympy as sp
 
 import derivkit
 from derivkit.derivation import Chain, Derivation, DerivationReport, Example, Exercise
-from derivkit.render import build_date, linebreak
+from derivkit.errors import DerivationError
+from derivkit.render import build_date, linebreak, prose
 from derivkit.render.latex_printer import to_latex
 from derivkit.render.model import (ChainView, ExampleView, ExerciseView, FailureView, FigureView, Footer, Handout,
                                    Layout, Premise, ResultView, StepRow, SymbolRow, Variant, VerdictView)
@@ -141,9 +142,41 @@ def figure_views(names: Iterable[str]) -> tuple[FigureView, ...]:
     return tuple(FigureView(n, spec(n).caption, f"figures/{n}.svg", f"figures/{n}.pdf") for n in names)
 
 
+def prose_fields(derivation: Derivation) -> Iterator[tuple[str, str]]:
+    """Every piece of author prose in a derivation, with where it is (for error messages)."""
+    yield "title", derivation.title
+    yield "motivation", derivation.motivation
+    for var in derivation.variables:
+        yield f"meaning of the symbol {var.symbol}", var.meaning
+    for number, chain in enumerate(derivation.chains, start=1):
+        yield f"title of chain {number}", chain.title
+        yield f"intro of chain {number}", chain.intro
+        start = "premise" if chain.premise is not None else "start"
+        yield f"rule of the {start} of chain {number}", chain.premise_rule
+        yield f"justification of the {start} of chain {number}", chain.premise_justification
+        for step in chain.steps:
+            yield f"rule of step {step.index}", step.rule
+            yield f"justification of step {step.index}", step.justification
+    for number, example in enumerate(derivation.examples, start=1):
+        yield f"text of example {number}", example.text
+    for number, exercise in enumerate(derivation.exercises, start=1):
+        yield f"prompt of exercise {number}", exercise.prompt
+
+
+def check_prose(derivation: Derivation) -> None:
+    """Every ``$`` of the derivation's prose pairs up; else a DerivationError naming the derivation and field."""
+    for where, text in prose_fields(derivation):
+        try:
+            prose.split(text)
+        except prose.ProseError as exc:
+            raise DerivationError(f"derivation {derivation.id!r}, {where}: {exc}") from None
+
+
 def handout(derivation: Derivation, report: DerivationReport, variant: Variant = "handout", *,
             date: dt.date | str | None = None, figures: Sequence[str] | None = None) -> Handout:
-    """The render model of one derivation in one variant (``figures`` defaults to the derivation's)."""
+    """The render model of one derivation in one variant (``figures`` defaults to the derivation's).
+    Raises DerivationError when the prose has an unpaired ``$`` (see :mod:`derivkit.render.prose`)."""
+    check_prose(derivation)
     verdicts = {v.index: v for v in report.steps}
     hider = _Hider(derivation, variant)
     chains = tuple(_chain_view(i, c, verdicts, variant, hider) for i, c in enumerate(derivation.chains, start=1))

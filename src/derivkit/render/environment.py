@@ -1,8 +1,11 @@
 """The Jinja environments: strict, and for LaTeX with delimiters that do not clash with braces.
 
 ``StrictUndefined`` turns a misspelt field into an error instead of an empty string in a
-handout. Autoescape is off because the outputs are not HTML; prose is escaped explicitly
-with the ``tex`` and ``md`` filters, and expression LaTeX (from the printer) is never escaped.
+handout. Autoescape is off because the outputs are not HTML. Author prose, which may hold
+inline ``$...$`` math, goes through the ``prose`` filter (LaTeX and Markdown; ``prose_cell``
+in a Markdown table, ``prose_mathjax`` inside MathJax's ``\\text{}``), see :mod:`.prose`;
+generated text (verdict messages) through ``tex`` and ``md``; expression LaTeX (from the
+printer) is never escaped.
 """
 
 from __future__ import annotations
@@ -13,34 +16,28 @@ from pathlib import Path
 
 import jinja2
 
+from derivkit.render import prose
+from derivkit.render.prose import md_escape, tex_escape
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-_TEX_SPECIALS = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
-_TEX_PATTERN = re.compile("|".join(re.escape(c) for c in _TEX_SPECIALS))
-_MD_PATTERN = re.compile(r"[\\`*_\[\]|$]|<(?=[A-Za-z/!?])")
-
-
-def tex_escape(text: object) -> str:
-    """Prose for LaTeX: the ten special characters become their text forms."""
-    return _TEX_PATTERN.sub(lambda m: _TEX_SPECIALS[m.group()], str(text))
 
 
 def texttt_escape(text: object) -> str:
-    """Code for \\texttt: prose escaping, and ``--`` kept as two hyphens (no dash ligature)."""
+    """Code for \\texttt: plain-text escaping, and ``--`` kept as two hyphens (no dash ligature)."""
     return tex_escape(text).replace("-", "-{}")
 
 
-def md_escape(text: object) -> str:
-    """Prose for Markdown: characters that would start emphasis, code, links, math or a table cell."""
-    return _MD_PATTERN.sub(lambda m: "\\" + m.group(), str(text))
-
-
 def mathjax_text(text: object) -> str:
-    """Prose for MathJax's \\text{...}, which shows its content literally: drop what it would misread."""
+    """Plain text for MathJax's \\text{...}, which shows its content literally: drop what it would misread."""
     return re.sub(r"[\\{}$&%#~]", "", str(text))
+
+
+def command_tex(command: object) -> str:
+    """A shell command in \\texttt that breaks only between its options: ``--answer "YOUR ANSWER"``
+    stays on one line (an option too long for a line may still break at its spaces)."""
+    chunks = re.split(r" (?=--)", str(command))
+    return " ".join((r"\mbox{\texttt{%s}}" if len(chunk) <= 60 else r"\texttt{%s}") % texttt_escape(chunk)
+                    for chunk in chunks)
 
 
 def _common(env: jinja2.Environment) -> jinja2.Environment:
@@ -48,21 +45,28 @@ def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["md"] = md_escape
     env.filters["texttt"] = texttt_escape
     env.filters["mathjax_text"] = mathjax_text
+    env.filters["prose_mathjax"] = prose.mathjax_text
+    env.filters["prose_cell"] = lambda text: prose.markdown(text, table=True)
+    env.filters["plain"] = prose.plain
+    env.filters["capitalise"] = prose.capitalise
+    env.filters["command"] = command_tex
     return env
 
 
 @cache
 def markdown_environment() -> jinja2.Environment:
-    return _common(jinja2.Environment(
+    env = _common(jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined, autoescape=False,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     ))
+    env.filters["prose"] = prose.markdown
+    return env
 
 
 @cache
 def latex_environment() -> jinja2.Environment:
     r"""``\VAR{x}``, ``\BLOCK{if ...}``, ``\#{comment}``, and ``%#`` line comments."""
-    return _common(jinja2.Environment(
+    env = _common(jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined, autoescape=False,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         block_start_string=r"\BLOCK{", block_end_string="}",
@@ -70,6 +74,8 @@ def latex_environment() -> jinja2.Environment:
         comment_start_string=r"\#{", comment_end_string="}",
         line_comment_prefix="%#",
     ))
+    env.filters["prose"] = prose.latex
+    return env
 
 
 def render(template: str, **context: object) -> str:

@@ -28,6 +28,14 @@ class HandoutLatexPrinter(LatexPrinter):
 
     # -- products in textbook order: y (1 - y) log(p), sigma(z) (1 - sigma(z)) --
     def _print_Mul(self, expr: sp.Mul) -> str:
+        compound = compound_denominator(expr)
+        if compound is not None:  # (1/a) / (b/a) as written, not 1 / ((b/a) a), and not a fraction of fractions
+            with sp.evaluate(False):
+                numer = sp.Mul(*(a for a in expr.args if a is not compound))
+            return r"\left. %s \middle/ %s \right." % (self._print(numer), self._print(compound.base))
+        args = expr.args
+        if len(args) == 2 and args[0] is sp.S.NegativeOne and args[1].is_Number and args[1] >= 0:
+            return "- " + self._print(args[1])  # -y at y = 1 reads "-1", not "(-1) 1"
         if not reorderable(expr):
             return super()._print_Mul(expr)
         if expr.could_extract_minus_sign():
@@ -40,7 +48,9 @@ class HandoutLatexPrinter(LatexPrinter):
         parts = [] if coeff is sp.S.One else [self._print(coeff)]
         for factor in ordered:
             text = self._print(factor)
-            parts.append(r"\left(%s\right)" % text if isinstance(factor, sp.Add) else text)
+            text = r"\left(%s\right)" % text if isinstance(factor, sp.Add) else text
+            # a factor printed with a leading number (2x times 2x^2) needs a dot: "2 x 2 x^{2}" reads as 2x2x^2
+            parts.append(r"\cdot " + text if parts and text[:1].isdigit() else text)
         return " ".join(parts)
 
     def _print_Pow(self, expr: sp.Pow) -> str:
@@ -89,8 +99,9 @@ class HandoutLatexPrinter(LatexPrinter):
 
 
 def ordered_terms(expr: sp.Add) -> list[sp.Expr]:
-    """Polynomials by degree (x^2 + y^2 - 1); otherwise positive terms first (1 - sigma(z))."""
-    if expr.is_polynomial():
+    """Polynomials by degree (x^2 + y^2 - 1); otherwise, and for numbers such as a worked
+    example's sigma(2) - 1, positive terms first (1 - sigma(z))."""
+    if expr.free_symbols and expr.is_polynomial():
         return list(expr.as_ordered_terms())
     positive = [t for t in expr.args if not t.could_extract_minus_sign()]
     return positive + [t for t in expr.args if t.could_extract_minus_sign()]
@@ -102,6 +113,14 @@ def factor_rank(factor: sp.Expr) -> int:
     if _is_sum_like(factor):
         return 2 if polynomial else 4
     return 1 if polynomial else 3
+
+
+def compound_denominator(expr: sp.Mul) -> sp.Pow | None:
+    """The one factor 1/(b/a) of an unevaluated quotient of fractions (SymPy never builds one
+    when it evaluates), so the quotient prints as "fraction / fraction"."""
+    found = [a for a in expr.args if isinstance(a, sp.Pow) and a.exp == -1 and isinstance(a.base, sp.Mul)
+             and any(isinstance(f, sp.Pow) and f.exp.is_negative for f in a.base.args)]
+    return found[0] if len(found) == 1 else None
 
 
 def _is_sum_like(factor: sp.Expr) -> bool:

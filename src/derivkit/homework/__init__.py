@@ -1,0 +1,19 @@
+"""Checking students' work: one answer (``check``), a line-by-line working (``check_steps``),
+and a whole class's answers at once (``grade_batch``).
+
+Everything a user typed is parsed *and* decided inside :mod:`derivkit.sandbox` workers, so
+a hostile or merely enormous input ends as ``invalid`` or ``unknown`` within its time limit,
+never as a hang or a crash of the caller.
+
+Modules: :mod:`~derivkit.homework.single` (one check, the result type, the worker task),
+:mod:`~derivkit.homework.diagnose` (naming the mistake: sign, constant factor, chain rule),
+:mod:`~derivkit.homework.working` (a derivation line by line), :mod:`~derivkit.homework.batch`
+(JSON lines / CSV grading with a progress bar).
+"""
+
+from __future__ import annotations
+
+from derivkit.homework.single import EXIT_CODES, CheckResult, check
+from derivkit.homework.working import LineResult, StepsReport, check_steps, read_working
+
+__all__ = ["EXIT_CODES", "CheckResult", "check", "LineResult", "StepsReport", "check_steps", "read_working"]

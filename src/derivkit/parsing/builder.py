@@ -1,0 +1,225 @@
+"""Syntax tree -> SymPy, with every explosive operation bounded *before* it runs.
+
+SymPy evaluates as it builds: ``9**(9**9)`` computes a 300-million-digit integer,
+``exp(1000*log(3**5000))`` quietly becomes a power, factorials and binomials multiply out,
+and a 10th derivative of a long product has astronomically many terms.  Each such
+operation is estimated first and refused with a ParseError naming the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+
+from derivkit.errors import ParseError
+from derivkit.parsing.limits import ParseLimits
+from derivkit.parsing.names import CONSTANTS, FORCED_CONSTANTS, FUNCTIONS
+from derivkit.parsing.nodes import Call, Const, Diff, Name, Neg, Node, Num, Power, Product, Recip, Sum
+
+
+def number_bits(expr: sp.Expr) -> int:
+    """Bits of the largest numerator or denominator in ``expr`` (what a power multiplies)."""
+    rationals = [expr] if expr.is_Rational else expr.atoms(sp.Rational)
+    return max((max(abs(r.p).bit_length(), r.q.bit_length()) for r in rationals), default=0)
+
+
+def total_bits(expr: sp.Expr) -> int:
+    """Sum of the bits of every rational in ``expr``: an upper bound for their product."""
+    rationals = [expr] if expr.is_Rational else expr.atoms(sp.Rational)
+    return sum(max(abs(r.p).bit_length(), r.q.bit_length()) for r in rationals)
+
+
+def derivative_size(expr: sp.Expr) -> int:
+    """Estimated tree size of d(expr)/dx by the sum, product and chain rules.
+
+    Computed before differentiating: a product of n factors has n terms of n factors
+    each, which is what makes high derivatives of long products explode.
+    """
+    sizes: dict[sp.Basic, int] = {}
+    estimates: dict[sp.Basic, int] = {}
+    for node in sp.postorder_traversal(expr):
+        if node in estimates:
+            continue
+        args = node.args
+        size = 1 + sum(sizes[a] for a in args)
+        sizes[node] = size
+        if not args:
+            estimates[node] = 1
+        elif node.is_Add:
+            estimates[node] = sum(estimates[a] for a in args)
+        elif node.is_Mul:
+            estimates[node] = sum(size - sizes[a] + estimates[a] for a in args)
+        else:
+            estimates[node] = size + sum(estimates[a] for a in args)
+    return estimates[expr]
+
+
+class Builder:
+    """Builds one expression; carries the budgets (derivative order, derivative size)."""
+
+    def __init__(self, text: str, variables: frozenset[str], limits: ParseLimits) -> None:
+        self.text = text
+        self.variables = variables
+        self.limits = limits
+        self.diff_order = 0
+        self.diff_nodes = 0
+        self.dispatch: dict[type, Callable[[Node], sp.Expr]] = {
+            Num: self.num, Name: self.name, Const: self.const, Neg: self.neg, Sum: self.sum,
+            Product: self.product, Recip: self.recip, Power: self.power_node, Call: self.call, Diff: self.diff,
+        }
+
+    def refuse(self, message: str, col: int | None, hint: str = "") -> ParseError:
+        return ParseError(message, text=self.text, column=col, hint=hint)
+
+    def build(self, node: Node) -> sp.Expr:
+        return self.dispatch[type(node)](node)
+
+    # -- leaves -------------------------------------------------------------------------
+    def num(self, node: Num) -> sp.Expr:
+        return sp.Rational(node.value.numerator, node.value.denominator)
+
+    def name(self, node: Name) -> sp.Expr:
+        if node.name in CONSTANTS and node.name not in self.variables:
+            return CONSTANTS[node.name]
+        return sp.Symbol(node.name)
+
+    def const(self, node: Const) -> sp.Expr:
+        return FORCED_CONSTANTS[node.name]
+
+    # -- arithmetic ---------------------------------------------------------------------
+    def neg(self, node: Neg) -> sp.Expr:
+        return -self.build(node.operand)
+
+    def sum(self, node: Sum) -> sp.Expr:
+        return sp.Add(*[self.build(t) for t in node.terms])
+
+    def product(self, node: Product) -> sp.Expr:
+        factors = [self.build(f) for f in node.factors]
+        bits = sum(total_bits(f.as_coeff_Mul()[0]) for f in factors)
+        if bits > self.limits.max_power_bits:
+            raise self.refuse(
+                f"product would be a number of about {bits} bits, more than {self.limits.max_power_bits} (max_power_bits)",
+                node.col, "use smaller numbers",
+            )
+        return self.checked(sp.Mul(*factors), node.col)
+
+    def recip(self, node: Recip) -> sp.Expr:
+        return self.power(self.build(node.operand), sp.Integer(-1), node.col)
+
+    def power_node(self, node: Power) -> sp.Expr:
+        return self.power(self.build(node.base), self.build(node.exponent), node.col)
+
+    def power(self, base: sp.Expr, exponent: sp.Expr, col: int) -> sp.Expr:
+        """base**exponent, refused when the result would be huge (estimated first)."""
+        if exponent.is_Rational:
+            self.guard_power(base, exponent, col)
+        if base is sp.E:
+            self.guard_exp(exponent, col)
+        return self.checked(sp.Pow(base, exponent), col)
+
+    def guard_power(self, base: sp.Expr, exponent: sp.Rational, col: int, bits: int | None = None) -> None:
+        size = abs(exponent)
+        if base.is_Rational and base in (sp.S.Zero, sp.S.One, sp.S.NegativeOne):
+            return
+        if not base.is_Rational and base is not sp.E and size > self.limits.max_symbolic_exponent:
+            raise self.refuse(
+                f"exponent {exponent} is larger than {self.limits.max_symbolic_exponent} (max_symbolic_exponent)",
+                col, "use a smaller exponent",
+            )
+        estimate = int(size * (number_bits(base) if bits is None else bits))
+        if estimate > self.limits.max_power_bits:
+            raise self.refuse(
+                f"power would be a number of about {estimate} bits, more than {self.limits.max_power_bits} (max_power_bits)",
+                col, "use a smaller base or exponent",
+            )
+
+    def guard_exp(self, argument: sp.Expr, col: int) -> None:
+        """exp(c*log(y)) turns into y**c inside SymPy; bound it like a power."""
+        for term in sp.Add.make_args(argument):
+            coeff, rest = term.as_coeff_Mul()
+            if coeff.is_Rational and rest.has(sp.log):
+                self.guard_power(rest, coeff, col, bits=total_bits(rest))
+
+    def checked(self, result: sp.Expr, col: int) -> sp.Expr:
+        """Refuse results that SymPy combined into huge powers, e.g. (x+1)^1000*(x+1)^1000."""
+        for part in (result, *(result.args if result.is_Mul else ())):
+            if part.is_Pow and part.exp.is_Rational and not part.base.is_Rational and part.base is not sp.E:
+                if abs(part.exp) > self.limits.max_symbolic_exponent:
+                    raise self.refuse(
+                        f"the result contains the power {part.exp}, larger than "
+                        f"{self.limits.max_symbolic_exponent} (max_symbolic_exponent)", col, "use smaller exponents",
+                    )
+            if part.is_Rational and number_bits(part) > self.limits.max_power_bits:
+                raise self.refuse(
+                    f"the result is a number of {number_bits(part)} bits, more than "
+                    f"{self.limits.max_power_bits} (max_power_bits)", col, "use smaller numbers",
+                )
+        return result
+
+    # -- functions and derivatives -------------------------------------------------------
+    def call(self, node: Call) -> sp.Expr:
+        args = [self.build(a) for a in node.args]
+        if node.func in POWER_FUNCTIONS:
+            return self.power(*POWER_FUNCTIONS[node.func](args), node.col)
+        spec = FUNCTIONS[node.func]
+        if spec.integer_guard:
+            for arg in args:
+                if arg.is_Integer and abs(arg) > self.limits.max_factorial:
+                    raise self.refuse(
+                        f"{node.func} of {arg} is too large to compute; the limit is {self.limits.max_factorial} (max_factorial)",
+                        node.col, "use a smaller argument",
+                    )
+        if node.func in ("exp",):
+            self.guard_exp(args[0], node.col)
+        return self.checked(spec.build(*args), node.col)
+
+    def diff(self, node: Diff) -> sp.Expr:
+        name = node.var.name
+        if name in CONSTANTS and name not in self.variables:
+            raise self.refuse(
+                f"cannot differentiate with respect to the constant '{name}'", node.var.col,
+                f"to use '{name}' as a variable, declare it (e.g. --assume {name}=real)",
+            )
+        self.diff_order += node.order
+        if self.diff_order > self.limits.max_derivative_order:
+            raise self.refuse(
+                f"derivatives of total order {self.diff_order} exceed the limit of "
+                f"{self.limits.max_derivative_order} (max_derivative_order)", node.col, "use lower orders",
+            )
+        expr = self.build(node.expr)
+        var = sp.Symbol(name)
+        for _ in range(node.order):
+            self.diff_nodes += derivative_size(expr)
+            if self.diff_nodes > self.limits.max_diff_nodes:
+                raise self.refuse(
+                    f"the derivative would have about {self.diff_nodes} terms and factors, more than "
+                    f"{self.limits.max_diff_nodes} (max_diff_nodes)", node.col, "differentiate a smaller expression",
+                )
+            expr = self.checked(sp.diff(expr, var), node.col)
+        return expr
+
+
+#: Functions that are powers in disguise, routed through the power guard.
+POWER_FUNCTIONS: dict[str, Callable[[list[sp.Expr]], tuple[sp.Expr, sp.Expr]]] = {
+    "sqrt": lambda args: (args[0], sp.S.Half),
+    "root": lambda args: (args[0], 1 / args[1]),
+}
+
+
+def build(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits) -> sp.Expr:
+    """Build the SymPy expression; SymPy's own failures become ParseErrors too.
+
+    SymPy can raise almost anything on odd input (ValueError, TypeError, ZeroDivisionError,
+    RecursionError on deep nesting), and the contract is that parse raises only ParseError.
+    """
+    try:
+        return Builder(text, variables, limits).build(tree)
+    except ParseError:
+        raise
+    except RecursionError:
+        raise ParseError("expression is nested too deeply to build", text=text, column=None,
+                         hint=f"simplify the nesting (max_depth is {limits.max_depth})") from None
+    except Exception as exc:  # noqa: BLE001 - the contract: only ParseError escapes
+        raise ParseError(f"could not build the expression: {type(exc).__name__}: {exc}", text=text,
+                         column=None, hint="check the expression") from None

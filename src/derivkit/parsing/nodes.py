@@ -1,0 +1,93 @@
+"""The small syntax tree both front ends (text and LaTeX) produce.
+
+Keeping parsing and building apart means the limits are enforced in one place
+(builder.py) whatever syntax the user typed, and the tree can be inspected in tests.
+Every node carries the 0-based column it came from, for error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    """An exact number literal (decimals are exact: 0.5 is 1/2)."""
+
+    value: Fraction
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A name: a variable, or a constant such as e or pi unless declared as a variable."""
+
+    name: str
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """A constant that is never a variable (``\\mathrm{e}``): 'E' or 'pi'."""
+
+    name: str
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    operand: Node
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sum:
+    """n-ary so long chains neither recurse deeply nor rebuild SymPy sums quadratically."""
+
+    terms: tuple[Node, ...]
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    factors: tuple[Node, ...]
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recip:
+    """``1/operand``: division is a product with a reciprocal factor."""
+
+    operand: Node
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Power:
+    base: Node
+    exponent: Node
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A known function applied to arguments; ``func`` is a key of names.FUNCTIONS."""
+
+    func: str
+    args: tuple[Node, ...]
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """A derivative to evaluate: d^order expr / d var^order."""
+
+    expr: Node
+    var: Name
+    order: int
+    col: int
+
+
+Node = Union[Num, Name, Const, Neg, Sum, Product, Recip, Power, Call, Diff]
