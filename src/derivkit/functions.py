@@ -8,14 +8,37 @@ any precision and lambdifies them.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import sympy as sp
 from sympy import Function, S, exp, log
 
 
-class sigmoid(Function):  # noqa: N801 - SymPy function classes are lower case
+class MLFunction(Function):
+    """Shared behaviour: LaTeX under a readable name, evaluation and code printing through
+    the exp/log form (SymPy's printers and evalf already know exp and log)."""
+
+    latex_name: ClassVar[str] = ""
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.rewrite(exp)._eval_evalf(prec)
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        args = ", ".join(printer._print(a) for a in self.args)
+        tex = r"%s\left(%s\right)" % (self.latex_name, args)
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+    def _elementary_code(self, printer: object) -> str:
+        return printer._print(self.rewrite(exp))  # type: ignore[attr-defined]
+
+    _numpycode = _mpmathcode = _pythoncode = _elementary_code
+
+
+class sigmoid(MLFunction):  # noqa: N801 - SymPy function classes are lower case
     r"""The logistic sigmoid :math:`\sigma(z) = 1/(1+e^{-z})`."""
 
     nargs = 1
+    latex_name = r"\sigma"
 
     @classmethod
     def eval(cls, z: sp.Expr) -> sp.Expr | None:
@@ -42,9 +65,6 @@ class sigmoid(Function):  # noqa: N801 - SymPy function classes are lower case
     def _eval_rewrite_as_tanh(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
         return (1 + sp.tanh(z / 2)) / 2
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(exp)._eval_evalf(prec)
-
     def _eval_is_extended_real(self) -> bool | None:
         return self.args[0].is_extended_real
 
@@ -54,27 +74,12 @@ class sigmoid(Function):  # noqa: N801 - SymPy function classes are lower case
     def _eval_is_finite(self) -> bool | None:
         return True if self.args[0].is_real else None
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        tex = r"\sigma\left(%s\right)" % printer._print(self.args[0])
-        return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
-    def _numpycode(self, printer: object) -> str:
-        arg = printer._print(self.args[0])  # type: ignore[attr-defined]
-        fn = printer._module_format("numpy.exp")  # type: ignore[attr-defined]
-        return f"1/(1 + {fn}(-({arg})))"
-
-    _pythoncode = None  # plain-Python printers fall back to the exp rewrite
-
-    def _mpmathcode(self, printer: object) -> str:
-        arg = printer._print(self.args[0])  # type: ignore[attr-defined]
-        fn = printer._module_format("mpmath.exp")  # type: ignore[attr-defined]
-        return f"1/(1 + {fn}(-({arg})))"
-
-
-class logit(Function):  # noqa: N801
+class logit(MLFunction):  # noqa: N801
     r"""The log-odds :math:`\operatorname{logit}(p) = \log\frac{p}{1-p}`, inverse of sigmoid."""
 
     nargs = 1
+    latex_name = r"\operatorname{logit}"
 
     @classmethod
     def eval(cls, p: sp.Expr) -> sp.Expr | None:
@@ -96,23 +101,12 @@ class logit(Function):  # noqa: N801
 
     _eval_rewrite_as_exp = _eval_rewrite_as_log
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(log)._eval_evalf(prec)
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        tex = r"\operatorname{logit}\left(%s\right)" % printer._print(self.args[0])
-        return tex if exp is None else r"%s^{%s}" % (tex, exp)
-
-    def _numpycode(self, printer: object) -> str:
-        arg = printer._print(self.args[0])  # type: ignore[attr-defined]
-        fn = printer._module_format("numpy.log")  # type: ignore[attr-defined]
-        return f"{fn}(({arg})/(1 - ({arg})))"
-
-
-class softplus(Function):  # noqa: N801
+class softplus(MLFunction):  # noqa: N801
     r"""The softplus :math:`\log(1+e^{z})`, whose derivative is the sigmoid."""
 
     nargs = 1
+    latex_name = r"\operatorname{softplus}"
 
     @classmethod
     def eval(cls, z: sp.Expr) -> sp.Expr | None:
@@ -128,27 +122,17 @@ class softplus(Function):  # noqa: N801
 
     _eval_rewrite_as_log = _eval_rewrite_as_exp
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(exp)._eval_evalf(prec)
-
     def _eval_is_extended_real(self) -> bool | None:
         return self.args[0].is_extended_real
 
     def _eval_is_positive(self) -> bool | None:
         return True if self.args[0].is_extended_real else None
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        tex = r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
-        return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
-    def _numpycode(self, printer: object) -> str:
-        arg = printer._print(self.args[0])  # type: ignore[attr-defined]
-        fn = printer._module_format("numpy.logaddexp")  # type: ignore[attr-defined]
-        return f"{fn}(0, {arg})"
-
-
-class logsumexp(Function):  # noqa: N801
+class logsumexp(MLFunction):  # noqa: N801
     r"""The log-sum-exp :math:`\log\sum_j e^{z_j}` of finitely many arguments."""
+
+    latex_name = r"\operatorname{logsumexp}"
 
     @classmethod
     def eval(cls, *zs: sp.Expr) -> sp.Expr | None:
@@ -167,21 +151,8 @@ class logsumexp(Function):  # noqa: N801
 
     _eval_rewrite_as_log = _eval_rewrite_as_exp
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(exp)._eval_evalf(prec)
-
     def _eval_is_extended_real(self) -> bool | None:
         return sp.fuzzy_and(z.is_extended_real for z in self.args)
-
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        tex = r"\operatorname{logsumexp}\left(%s\right)" % ", ".join(printer._print(z) for z in self.args)
-        return tex if exp is None else r"%s^{%s}" % (tex, exp)
-
-    def _numpycode(self, printer: object) -> str:
-        args = ", ".join(printer._print(z) for z in self.args)  # type: ignore[attr-defined]
-        fn = printer._module_format("numpy.logaddexp.reduce")  # type: ignore[attr-defined]
-        arr = printer._module_format("numpy.array")  # type: ignore[attr-defined]
-        return f"{fn}({arr}([{args}]), axis=0)"
 
 
 #: Our functions, by the name users and derivations know them by.
