@@ -54,7 +54,7 @@ sym.equals(1 - sigmoid(z), rule=r"recognise $\sigma(z)$",
            justification=r"$e^z/(1+e^z) = 1/(1+e^{-z}) = \sigma(z)$.")
 sym.conclude("sigmoid-symmetry")
 
-der = d.chain("Its derivative")
+der = d.chain("The derivative of the sigmoid")
 der.start(sigmoid(z), rule="the sigmoid")
 der.differentiate(z, sp.exp(-z) / (1 + sp.exp(-z)) ** 2, rule="differentiate $1/(1+e^{-z})$",
                   justification="The chain rule on $(1+e^{-z})^{-1}$.")

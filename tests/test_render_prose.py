@@ -78,6 +78,7 @@ def test_mathjax_text_keeps_math_and_drops_what_text_mode_misreads() -> None:
 def test_plain_reads_like_the_author_typed_it() -> None:
     assert prose.plain(r"$\sigma(z) = 1/(1+e^{-z})$ and $1 \le i \le n$") == "sigma(z) = 1/(1+e^{-z}) and 1 <= i <= n"
     assert prose.plain(r"$\log u$, $\partial L/\partial z$") == "log u, partial L/partial z"
+    assert prose.plain(r"$\operatorname{softmax}(z)$ of $x_1, \ldots, x_n$") == "softmax(z) of x_1, ..., x_n"
     assert prose.plain("unbalanced $x") == "unbalanced $x"  # shown as written rather than failing
 
 
@@ -111,7 +112,7 @@ def test_handouts_typeset_the_math_in_prose() -> None:
     md, tex = render.markdown(model), render.latex(model)
     assert r"{\bfseries\boldmath Divide by $e^z$.} $e^z > 0$, so 50\% of it is fine." in tex
     assert "**Step 1: divide by $e^z$.** $e^z > 0$, so 50% of it is fine." in md
-    assert "# A $z$ title" in md and r"{\LARGE\bfseries A $z$ title\par}" in tex
+    assert "# A $z$ title" in md and r"{\LARGE\bfseries\boldmath A $z$ title\par}" in tex
     assert "| $z$ | $\\mathbb{R}$ | the logit $z$ |" in md and r"& the logit $z$ \\" in tex
     assert "At $z = 0$:" in md and r"\item Differentiate $\sigma(z)$." in tex
 

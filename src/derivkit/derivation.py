@@ -3,16 +3,20 @@
 A derivation script reads like the blackboard::
 
     d = Derivation("sigmoid-from-logit", "The sigmoid from the logit model", motivation)
-    p = d.symbol("p", "(0,1)", "probability that y = 1")
+    p = d.symbol("p", "(0,1)", "probability that $y = 1$")
     z = d.symbol("z", "real", "the score w.x + b")
-    c = d.chain("Solve the logit model for p")
+    c = d.chain("Solve the logit model for $p$")
     c.given(sp.log(p / (1 - p)), z, rule="logit model", justification="...")
     c.apply(sp.exp, p / (1 - p), sp.exp(z), rule="exponentiate both sides", justification="...")
-    c.solve_for(p, 1 / (1 + sp.exp(-z)), rule="solve for p", justification="...")
+    c.solve_for(p, 1 / (1 + sp.exp(-z)), rule="solve for $p$", justification="...")
 
 Two kinds of chain: rewriting an expression (``start`` then ``equals``/``differentiate``/
 ``substitute``), and transforming an equation (``given`` then ``apply``/``solve_for``/
 ``rewrite``). ``verify()`` checks every step; nothing a derivation prints is taken on trust.
+
+Prose (titles, motivation, intros, rules, justifications, symbol meanings, example texts,
+exercise prompts) may hold inline LaTeX math between dollars, ``"$e^z > 0$, so ..."``; write
+``\\$`` for a dollar sign. Handouts typeset it (:mod:`derivkit.render.prose`).
 """
 
 from __future__ import annotations

@@ -98,19 +98,23 @@ def _chain_view(number: int, chain: Chain, verdicts: Mapping[int, StepVerdict], 
 
 
 def _results(derivation: Derivation, hider: _Hider) -> tuple[ResultView, ...]:
+    titles = {c.conclusion: c.title for c in derivation.chains if c.conclusion}
     views = []
     for name, rel in derivation.results.items():
         hidden = hider.reveals(rel.rhs)
         views.append(ResultView(name, to_latex(rel.lhs), RELATIONS.get(rel.op, rel.op),
                                 "" if hidden else to_latex(rel.rhs), hidden,
-                                _layout(rel.lhs, rel.rhs, 0.0, blank=hidden)))
+                                _layout(rel.lhs, rel.rhs, 0.0, blank=hidden), titles.get(name, "")))
     return tuple(views)
 
 
 def example_view(example: Example) -> ExampleView:
-    """Substitute (unevaluated, so the reader sees sigma(2)) and evaluate with SymPy."""
+    """Substitute (unevaluated, so the reader sees sigma(2)) and evaluate with SymPy. Sums with
+    numeric bounds are written out first, so their terms show the values too."""
+    finite = {s: s.doit() for s in example.expr.atoms(sp.Sum)
+              if all(bound.is_number for limit in s.limits for bound in limit[1:])}
     with sp.evaluate(False):
-        substituted = example.expr.xreplace(dict(example.values))
+        substituted = example.expr.xreplace(finite).xreplace(dict(example.values))
     exact = sp.simplify(example.expr.doit().subs(example.values))
     is_exact = bool(exact.is_Rational)
     value = exact if is_exact else example.value(4)

@@ -2,10 +2,11 @@
 
 ``StrictUndefined`` turns a misspelt field into an error instead of an empty string in a
 handout. Autoescape is off because the outputs are not HTML. Author prose, which may hold
-inline ``$...$`` math, goes through the ``prose`` filter (LaTeX and Markdown; ``prose_cell``
-in a Markdown table, ``prose_mathjax`` inside MathJax's ``\\text{}``), see :mod:`.prose`;
-generated text (verdict messages) through ``tex`` and ``md``; expression LaTeX (from the
-printer) is never escaped.
+inline ``$...$`` math (:mod:`.prose`), goes through the ``prose`` filter, which each
+environment binds to its format (``prose_cell`` in a Markdown table cell, ``prose_mathjax``
+inside MathJax's ``\\text{}``, ``plain`` for alt text, ``capitalise`` before it where prose
+starts a sentence). Generated text (verdict messages) goes through ``tex`` and ``md``, code
+through ``texttt`` and ``command``; expression LaTeX (from the printer) is never escaped.
 """
 
 from __future__ import annotations
@@ -27,11 +28,6 @@ def texttt_escape(text: object) -> str:
     return tex_escape(text).replace("-", "-{}")
 
 
-def mathjax_text(text: object) -> str:
-    """Plain text for MathJax's \\text{...}, which shows its content literally: drop what it would misread."""
-    return re.sub(r"[\\{}$&%#~]", "", str(text))
-
-
 def command_tex(command: object) -> str:
     """A shell command in \\texttt that breaks only between its options: ``--answer "YOUR ANSWER"``
     stays on one line (an option too long for a line may still break at its spaces)."""
@@ -44,7 +40,6 @@ def _common(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["tex"] = tex_escape
     env.filters["md"] = md_escape
     env.filters["texttt"] = texttt_escape
-    env.filters["mathjax_text"] = mathjax_text
     env.filters["prose_mathjax"] = prose.mathjax_text
     env.filters["prose_cell"] = lambda text: prose.markdown(text, table=True)
     env.filters["plain"] = prose.plain

@@ -36,6 +36,8 @@ class HandoutLatexPrinter(LatexPrinter):
         args = expr.args
         if len(args) == 2 and args[0] is sp.S.NegativeOne and args[1].is_Number and args[1] >= 0:
             return "- " + self._print(args[1])  # -y at y = 1 reads "-1", not "(-1) 1"
+        if len(args) == 2 and args[0] is sp.S.NegativeOne and isinstance(args[1], sp.Add):
+            return r"- \left(%s\right)" % self._print(args[1])  # -(a/b + c/d) with brackets that grow
         if not reorderable(expr):
             return super()._print_Mul(expr)
         if expr.could_extract_minus_sign():
@@ -48,7 +50,8 @@ class HandoutLatexPrinter(LatexPrinter):
         parts = [] if coeff is sp.S.One else [self._print(coeff)]
         for factor in ordered:
             text = self._print(factor)
-            text = r"\left(%s\right)" % text if isinstance(factor, sp.Add) else text
+            if isinstance(factor, sp.Add) or (parts and text.startswith("-")):  # (1 - y) (-sigma), not (1 - y) - sigma
+                text = r"\left(%s\right)" % text
             # a factor printed with a leading number (2x times 2x^2) needs a dot: "2 x 2 x^{2}" reads as 2x2x^2
             parts.append(r"\cdot " + text if parts and text[:1].isdigit() else text)
         return " ".join(parts)

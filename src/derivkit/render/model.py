@@ -95,7 +95,8 @@ class ChainView:
 
 @dataclass(frozen=True)
 class ResultView:
-    """A named result; ``blank`` hides its right side on a worksheet."""
+    """A named result; ``blank`` hides its right side on a worksheet. ``title`` is the prose title
+    of the chain that concludes it (the heading a reader sees; ``name`` is its identifier)."""
 
     name: str
     lhs: str
@@ -103,6 +104,7 @@ class ResultView:
     rhs: str
     blank: bool = False
     layout: Layout = Layout()
+    title: str = ""
 
 
 @dataclass(frozen=True)

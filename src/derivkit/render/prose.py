@@ -50,15 +50,15 @@ def split(prose: object) -> tuple[Segment, ...]:
     """
     text = str(prose)
     segments: list[Segment] = []
-    plain: list[str] = []
+    chars: list[str] = []
     i = 0
     while i < len(text):
         if text.startswith("\\$", i):
-            plain.append("$")
+            chars.append("$")
             i += 2
             continue
         if text[i] != "$":
-            plain.append(text[i])
+            chars.append(text[i])
             i += 1
             continue
         end = _closing_dollar(text, i + 1)
@@ -69,13 +69,13 @@ def split(prose: object) -> tuple[Segment, ...]:
         if not formula:
             raise ProseError(f"empty math $$ at character {i + 1} (inline math only; write \\$ for a dollar "
                              f"sign): {_excerpt(text, i)}")
-        if plain:
-            segments.append(Segment("".join(plain)))
-            plain = []
+        if chars:
+            segments.append(Segment("".join(chars)))
+            chars = []
         segments.append(Segment(formula, math=True))
         i = end + 1
-    if plain:
-        segments.append(Segment("".join(plain)))
+    if chars:
+        segments.append(Segment("".join(chars)))
     return tuple(segments)
 
 
@@ -146,6 +146,7 @@ def capitalise(prose: str) -> str:
 
 
 def _plain_math(tex: str) -> str:
+    tex = re.sub(r"\\(?:operatorname|mathrm|mathbf|mathit|text)\{([^{}]*)\}", r"\1", tex)
     tex = re.sub(r"\\[,;:!]|~", " ", tex)
     tex = re.sub(r"\\(left|right|big|Big|bigl|bigr|Bigl|Bigr)\b\s*", "", tex)
     tex = re.sub(r"\\(le|leq)\b\s*", "<= ", tex)
