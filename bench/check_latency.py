@@ -47,7 +47,10 @@ from pathlib import Path
 
 import sympy as sp
 from sympy.parsing.sympy_parser import (
-    convert_xor, implicit_multiplication, parse_expr, standard_transformations,
+    convert_xor,
+    implicit_multiplication,
+    parse_expr,
+    standard_transformations,
 )
 
 import derivkit
@@ -280,7 +283,6 @@ def main(argv: list[str] | None = None) -> int:
     if maxima is not None:
         tools.append(("Maxima", maxima))
     corpora = ["stack", "stack-known-failures", "ml-answers"]
-    bar = "|" if args.markdown else " "
     header = ["corpus", "tool", "cases", "median", "p95", "agree"]
     rows = []
     for corpus in corpora + ["all"]:
@@ -306,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     ok = ratio <= TARGET_RATIO and slowest <= args.timeout + 1.0
     if args.batch:
         seconds, count, unique, counts, right = batch_throughput(cases, args.batch, args.jobs, args.timeout)
-        print(f"batch: {count}/{args.batch} lines ({unique} distinct checks) with --jobs {args.jobs} in {seconds:.1f} s "
+        print(f"batch: {count}/{args.batch} lines ({unique} distinct checks) with --jobs {args.jobs} "
+              f"in {seconds:.1f} s "
               f"({count / seconds:.1f} lines/s; target under {BATCH_TARGET_SECONDS:g} s), process start included; "
               f"{counts}; {right}/{count} as expected")
         ok = ok and count == args.batch and seconds <= BATCH_TARGET_SECONDS

@@ -8,9 +8,9 @@ import json
 import pytest
 
 import derivkit
+from derivkit.errors import DomainError
 from derivkit.homework import EXIT_CODES, CheckResult, check
 from derivkit.homework.single import make_request, parse_assumptions, run_check
-from derivkit.errors import DomainError
 
 SIGMOID_PRIME = "sigma(z)*(1-sigma(z))"
 

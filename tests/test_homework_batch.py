@@ -90,7 +90,8 @@ def test_csv_without_required_columns() -> None:
 
 
 def test_timeout_in_a_batch_is_unknown_and_the_rest_is_graded() -> None:
-    hard = "(sqrt((4*(cos((1/2*(acos((61/1040*sqrt(130)))-atan(11/3)))))^(2))+21)-(2*cos((1/2*(acos((61/1040*sqrt(130)))-atan(11/3))))))^(2)"
+    hard = ("(sqrt((4*(cos((1/2*(acos((61/1040*sqrt(130)))-atan(11/3)))))^(2))+21)"
+            "-(2*cos((1/2*(acos((61/1040*sqrt(130)))-atan(11/3))))))^(2)")
     data = _lines({"id": "hard", "expected": "(41-sqrt(511))/2", "answer": hard},
                   {"id": "easy", "expected": "x", "answer": "x+0"})
     results = grade_batch(read_jsonl(data, Defaults(timeout=1.5)), jobs=2, timeout=1.5)
@@ -98,3 +99,13 @@ def test_timeout_in_a_batch_is_unknown_and_the_rest_is_graded() -> None:
     assert results[0].verdict in ("equivalent", "unknown")
     assert results[0].seconds < 1.5 + 1.0
     assert results[1].verdict == "equivalent"
+
+
+def test_identical_lines_are_checked_once_and_all_answered() -> None:
+    record = {"expected": "sigma(z)*(1-sigma(z))", "answer": "exp(-z)/(1+exp(-z))^2"}
+    data = _lines(*[{"id": i, **record} for i in range(6)], {"id": "other", "expected": "x", "answer": "x^2"})
+    emitted: list[dict] = []
+    results = grade_batch(read_jsonl(data), jobs=2, timeout=10, emit=emitted.append)
+    assert [e["id"] for e in emitted] == [0, 1, 2, 3, 4, 5, "other"]
+    assert [r.verdict for r in results] == ["equivalent"] * 6 + ["not_equivalent"]
+    assert len({id(r) for r in results[:6]}) == 1  # one check, shared

@@ -19,6 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check", help="check an answer against the expected one (exit 0 equivalent, 1 not, 2 invalid, 3 unknown)",
         description="Check a student's answer against the expected one. Exit status: 0 equivalent, "
                     "1 not equivalent, 2 invalid input, 3 unknown (timeout or undecidable).",
+        epilog="An expression that starts with a minus sign is written --answer=-x (or with a space: "
+               "--answer ' -x'). Example: derivkit check --expected 'sigma(z)*(1-sigma(z))' "
+               "--answer 'exp(-z)/(1+exp(-z))^2'",
     )
     parser.add_argument("--expected", metavar="EXPR", help="the expected answer")
     parser.add_argument("--answer", metavar="EXPR", help="the answer to check")

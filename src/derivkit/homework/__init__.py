@@ -5,7 +5,9 @@ Everything a user typed is parsed *and* decided inside :mod:`derivkit.sandbox` w
 a hostile or merely enormous input ends as ``invalid`` or ``unknown`` within its time limit,
 never as a hang or a crash of the caller.
 
-Modules: :mod:`~derivkit.homework.single` (one check, the result type, the worker task),
+Modules: :mod:`~derivkit.homework.request` (the result type and request validation),
+:mod:`~derivkit.homework.worker` (the sandboxed task: parse, decide, explain),
+:mod:`~derivkit.homework.single` (one check from the caller's side: ``check``),
 :mod:`~derivkit.homework.diagnose` (naming the mistake: sign, constant factor, chain rule),
 :mod:`~derivkit.homework.working` (a derivation line by line), :mod:`~derivkit.homework.batch`
 (JSON lines / CSV grading with a progress bar).

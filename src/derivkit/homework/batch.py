@@ -27,14 +27,24 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from derivkit.homework.single import (
-    DIAGNOSIS_SECONDS, MAIN_SHARE, CheckRequest, CheckResult, invalid, limits_for, make_request, outcome_result,
-    run_check, warm_up, with_diagnosis,
-)
 from derivkit.homework.diagnose import diagnose_task
+from derivkit.homework.single import (
+    DIAGNOSIS_SECONDS,
+    MAIN_SHARE,
+    CheckRequest,
+    CheckResult,
+    invalid,
+    limits_for,
+    make_request,
+    outcome_result,
+    run_check,
+    settle_after_stop,
+    warm_up,
+    with_diagnosis,
+)
 from derivkit.sandbox import Outcome, WorkerPool
 
 #: Lines longer than this are refused before JSON decoding (the parser refuses far less).
@@ -304,15 +314,7 @@ def _run_passes(items: list[BatchItem], jobs: int, timeout: float, ordered: _Ord
         with WorkerPool(min(jobs, len(stopped)), limits_for(left)) as pool:
             def second_done(k: int, outcome: Outcome) -> None:
                 index, first = stopped[k]
-                if outcome.ok and isinstance(outcome.value, CheckResult) \
-                        and outcome.value.verdict in ("equivalent", "not_equivalent"):
-                    value = outcome.value
-                    if value.verdict == "equivalent":
-                        value = replace(value, message=value.message.rstrip(".")
-                                        + "; the symbolic proof did not finish within the time limit.")
-                    settle(index, replace(value, seconds=first.seconds + outcome.seconds))
-                else:
-                    settle(index, outcome_result(first, timeout))
+                settle(index, settle_after_stop(first, outcome, timeout))
 
             pool.map(run_check, [(items[i].request, 0.0) for i, _ in stopped], on_done=second_done)
     # Pass 3: name the mistakes.
@@ -338,4 +340,5 @@ def summary(results: Iterable[CheckResult]) -> str:
     return ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in order if counts.get(k))
 
 
-__all__ = ["BatchItem", "Defaults", "read_batch", "read_jsonl", "read_csv", "grade_batch", "item_from_record", "summary"]
+__all__ = ["BatchItem", "Defaults", "read_batch", "read_jsonl", "read_csv", "grade_batch", "item_from_record",
+           "summary"]

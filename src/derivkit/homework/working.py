@@ -5,7 +5,7 @@ allowed, ``a = b`` on one line counts as two expressions, blank lines and ``#`` 
 skipped), or a LaTeX ``align*``/``aligned`` block whose rows are separated by ``\\`` and
 aligned at ``&=``. Every expression keeps the line number it has in the file.
 
-Each check is an ordinary :func:`derivkit.homework.single.run_check` in a sandbox worker;
+Each check is an ordinary :func:`derivkit.homework.worker.run_check` in a sandbox worker;
 the checks of consecutive pairs are independent, so they run in parallel.
 """
 
@@ -17,12 +17,24 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from derivkit.homework.single import (
-    CHECK_LIMITS, EXIT_CODES, MAIN_SHARE, CheckRequest, CheckResult, after_timeout, limits_for, make_request,
-    outcome_result, parse_error_text, run_check, shared_runner, warm_up, with_diagnosis,
-)
-from derivkit.homework.diagnose import diagnose_task
 from derivkit.errors import ParseError
+from derivkit.homework.diagnose import diagnose_task
+from derivkit.homework.single import (
+    CHECK_LIMITS,
+    EXIT_CODES,
+    MAIN_SHARE,
+    CheckRequest,
+    CheckResult,
+    after_timeout,
+    limits_for,
+    make_request,
+    outcome_result,
+    parse_error_text,
+    run_check,
+    shared_runner,
+    warm_up,
+    with_diagnosis,
+)
 from derivkit.parsing import parse
 from derivkit.sandbox import WorkerPool
 
@@ -309,7 +321,7 @@ def check_steps(working: str | Iterable[WorkingLine], expected: str | None = Non
     with WorkerPool(jobs, limits_for(template.timeout * MAIN_SHARE)) as pool:
         parsed = pool.map(parse_task, [(w.text, w.syntax, template.variables) for w in lines])
         problems: list[tuple[str, str] | None] = []
-        for w, outcome in zip(lines, parsed):
+        for outcome in parsed:
             if outcome.ok:
                 problems.append(outcome.value)  # type: ignore[arg-type]
             else:
