@@ -159,3 +159,11 @@ def test_perturbed_rational_functions_are_refuted(num_terms, extra):
     verdict = equivalent(original, perturbed)
     assert verdict.status == "refuted", verdict.message
     assert verdict.counterexample is not None
+
+
+def test_tiny_relative_differences_are_refuted_exactly():
+    verdict = equivalent(x, x * (1 + sp.Rational(1, 10**50)))
+    assert verdict.status == "refuted"
+    assert verdict.counterexample.expected != verdict.counterexample.answer
+    assert equivalent(x**2 + y, x**2 + y * (1 - sp.Rational(1, 10**40))).status == "refuted"
+    assert equivalent((x + 1) ** 2 - 1, x**2 + 2 * x).status == "proved"

@@ -346,8 +346,8 @@ def _prove_case(case: sp.Expr, rungs: tuple[Rung, ...], clock: Budget, notes: li
             reduced = _resum(reduced, notes, name)
         if _is_zero(reduced):
             return name, None
-        if reduced.is_Rational:  # exact, so a nonzero rational differs however small it is
-            return None, reduced
+        if reduced.is_Rational or _nonzero_rational_function(reduced):
+            return None, reduced  # exact: a nonzero rational (function) differs however small it is
         if not reduced.free_symbols and reduced.is_number and not reduced.has(sp.Sum, sp.Integral):
             value = sp.N(reduced, 50)
             if value.is_number and value.is_finite and abs(value) > sp.Float("1e-40"):
@@ -378,10 +378,37 @@ def symbolic_proof(problem: Problem, clock: Budget, heavy: bool, natural: bool =
     return ProofResult(True, methods[0], None, tuple(notes))
 
 
+def _nonzero_rational_function(e: sp.Expr) -> bool:
+    """Whether e is a rational function of its variables, with exact coefficients, that is
+    not identically zero (cancel gives the canonical p/q, and p = 0 only for the zero function).
+    Such a difference vanishes only on a set of measure zero, so sampling finds a counterexample
+    with exact arithmetic, however small its coefficients (x vs x*(1 + 10^-50))."""
+    symbols = e.free_symbols
+    if not symbols or not all(isinstance(s, sp.Symbol) for s in symbols) or e.has(sp.Float):
+        return False
+    try:
+        return bool(e.is_rational_function(*symbols)) and sp.cancel(e) != 0
+    except Exception:  # noqa: BLE001 - a SymPy failure means: not known to be nonzero
+        return False
+
+
+def _digits_needed(difference: sp.Expr) -> int:
+    """Working precision that resolves the difference: its magnitude for a constant, the
+    size of its coefficients for a rational function."""
+    if not difference.free_symbols:
+        return 30 + max(0, -int(mpmath.log10(abs(sp.N(difference, 50)))))
+    numerator, denominator = sp.fraction(sp.cancel(difference))
+    coefficients = sp.Poly(numerator, *difference.free_symbols).coeffs() + \
+        sp.Poly(denominator, *difference.free_symbols).coeffs()
+    sizes = [len(str(abs(c.p))) + len(str(c.q)) for c in coefficients if c.is_Rational]
+    return 30 + max(sizes, default=0)
+
+
 def _constant_refutation(problem: Problem, constant: sp.Expr, real_only: bool = False) -> Counterexample | None:
-    """The difference is a nonzero constant, so any point where both sides are defined refutes
-    (under natural semantics: a point where every subexpression of both sides is real)."""
-    digits = 30 + max(0, -int(mpmath.log10(abs(sp.N(constant, 50)))))
+    """The difference is a nonzero constant (or nonzero rational function), so a point where
+    both sides are defined refutes (under natural semantics: a point where every
+    subexpression of both sides is real)."""
+    digits = _digits_needed(constant)
     rng = random.Random(1)
     names = list(problem.variables)
     for attempt in range(20):
