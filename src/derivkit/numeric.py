@@ -110,6 +110,16 @@ def _dot(a, b, axis):
     return np.sum(a * b, axis=axis, keepdims=True)
 
 
+def _xdot(a, b, axis):
+    """sum_k a_k b_k along the axis (kept), with the term 0 wherever a_k = 0 (0 log 0 = 0).
+    Where a_k = 0 the plain product a_k b_k is +-0 or nan (0 times inf), so the plain sum can
+    differ from the guarded one only in a row that is nan: the guard is applied only then."""
+    r = _dot(a, b, axis)
+    if np.isnan(r).any():
+        r = _dot(a, np.where(a == 0, 0, b), axis)
+    return r
+
+
 def _put_at(b, at, value, axis):
     """b = value at the argmax ``at`` along the axis (one element per row), in place."""
     i, flat, shape = at
@@ -533,9 +543,10 @@ def categorical_cross_entropy(y, p, axis=-1):
         result = -sum_k(y*Piecewise((0, Eq(y, 0)), (log(p), True)))
 
     A class with label 0 contributes 0 even where its probability is 0 (0 log 0 = 0, as in
-    scipy.special.xlogy): a one-hot label with an underflowed probability elsewhere gives
-    the right loss instead of nan. Prefer softmax_cross_entropy_with_logits when you have
-    logits.
+    scipy.special.xlogy; the guard is applied only to rows where the plain sum is nan, the
+    only rows where it can matter): a one-hot label with an underflowed probability
+    elsewhere gives the right loss instead of nan. Prefer softmax_cross_entropy_with_logits
+    when you have logits.
 
     Proof
     -----
@@ -556,9 +567,7 @@ def categorical_cross_entropy(y, p, axis=-1):
         # result = -sum_k(y*Piecewise((0, Eq(y, 0)), (log(p), True)))
         b0 = np.empty(shape, dtype)
         np.log(p, out=b0)
-        m0 = np.equal(y, 0)
-        np.copyto(b0, 0, where=m0)
-        r0 = _dot(y, b0, axis)
+        r0 = _xdot(y, b0, axis)
         r1 = np.negative(r0)
     return _scalar(np.squeeze(r1, axis=axis))
 

@@ -3,8 +3,10 @@
 >>> import sympy as sp
 >>> from derivkit.testing import assert_equivalent
 >>> z = sp.Symbol("z")
->>> assert_equivalent(sp.diff(1 / (1 + sp.exp(-z)), z), "sigma(z) * (1 - sigma(z))")
->>> assert_equivalent("log(p/(1-p))", "log(p) - log(1-p)", assume={"p": "(0,1)"})
+>>> assert_equivalent(sp.diff(1 / (1 + sp.exp(-z)), z), "sigma(z) * (1 - sigma(z))").status
+'proved'
+>>> assert_equivalent("log(p/(1-p))", "log(p) - log(1-p)", assume={"p": "(0,1)"}).status
+'proved'
 
 Strings are read with derivkit's safe parser (the syntax of ``derivkit check``: plain text
 or LaTeX, never ``eval``). The assertion passes when the two sides are *proved* equal, and

@@ -57,8 +57,8 @@ Operand = Input | Const | Val
 
 @dataclass(eq=False)
 class Op:
-    """One NumPy call. kind: ufunc (fn is the ufunc's name); shift, sum, dot, argmax (reductions
-    along the axis); take_shift (the max read at the argmax); outer; and the in-place kinds (on
+    """One NumPy call. kind: ufunc (fn is the ufunc's name); shift, sum, dot, xdot, argmax
+    (reductions along the axis); take_shift (the max read at the argmax); outer; and the in-place kinds (on
     args[0]): put (copy args[1] where args[2]), at_max (add args[2] at the argmax args[1]),
     put_at_max (set args[2] at the argmax args[1]) and set_diagonal (to args[1])."""
 
@@ -165,6 +165,12 @@ class Lowerer:
             raise LoweringError("MaxIndicator(x) is supported only as a term of a sum: e - MaxIndicator(x)")
         if isinstance(expr, AxisSum):
             inner = expr.args[0]
+            guarded = _zero_guarded_product(inner)
+            if guarded is not None:
+                a, b = (self.lower(f) for f in guarded)
+                if a.shape in ("full",) and b.shape == "full":
+                    # sum_k a_k g_k with the term 0 where a_k = 0: see _xdot in the templates
+                    return self.emit("xdot", "xdot", (a, b), "row")
             if isinstance(inner, sp.Mul) and len(inner.args) == 2 and not any(
                     isinstance(f, sp.Pow) and f.exp.is_negative for f in inner.args):
                 a, b = (self.lower(f) for f in inner.args)
@@ -326,6 +332,18 @@ class Lowerer:
             else:
                 acc = self.emit("put", "copyto", (acc, val, mask), shape)
         return acc
+
+
+def _zero_guarded_product(expr: sp.Basic) -> tuple[sp.Expr, sp.Expr] | None:
+    """(a, g) when expr is a * Piecewise((0, Eq(a, 0)), (g, True)), i.e. a g with 0 g = 0."""
+    if not isinstance(expr, sp.Mul) or len(expr.args) != 2:
+        return None
+    for piecewise, a in (expr.args, expr.args[::-1]):
+        if isinstance(piecewise, sp.Piecewise) and len(piecewise.args) == 2:
+            (zero, cond), (g, otherwise) = piecewise.args
+            if zero == 0 and otherwise is sp.true and cond == sp.Eq(a, 0):
+                return a, g
+    return None
 
 
 def lower_spec(spec: NumericSpec) -> Program:

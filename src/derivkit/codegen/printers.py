@@ -109,8 +109,8 @@ class NumpyKernelPrinter(_ShortModules, NumPyPrinter):
                 lines.append(f"{fn}({', '.join(args)}, out={out})")
             else:
                 lines.append(f"{names(val)} = {fn}({', '.join(args)})")
-        elif op.kind in ("shift", "sum", "dot"):
-            helpers.add(op.kind)
+        elif op.kind in ("shift", "sum", "dot", "xdot"):
+            helpers.update(("dot", "xdot") if op.kind == "xdot" else (op.kind,))
             lines.append(f"{names(val)} = _{op.kind}({', '.join(args)}, axis)")
         elif op.kind == "argmax":
             helpers.add("argmax")

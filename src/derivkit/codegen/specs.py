@@ -155,8 +155,10 @@ SPECS: tuple[NumericSpec, ...] = (
         (LABELS, PROBS), "axis", "reduced",
         (), -AxisSum(y * sp.Piecewise((0, sp.Eq(y, 0)), (sp.log(p), True))), formulas.categorical_cross_entropy,
         "A class with label 0 contributes 0 even where its probability is 0 (0 log 0 = 0, "
-        "as in scipy.special.xlogy): a one-hot label with an underflowed probability elsewhere "
-        "gives the right loss instead of nan. Prefer softmax_cross_entropy_with_logits when you have logits.",
+        "as in scipy.special.xlogy; the guard is applied only to rows where the plain sum is "
+        "nan, the only rows where it can matter): a one-hot label with an underflowed "
+        "probability elsewhere gives the right loss instead of nan. Prefer "
+        "softmax_cross_entropy_with_logits when you have logits.",
     ),
     NumericSpec(
         "softmax_cross_entropy_with_logits",
