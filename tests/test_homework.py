@@ -232,3 +232,12 @@ def test_ml_answers_corpus() -> None:
     results = grade_batch(read_jsonl(path.read_bytes(), Defaults(timeout=10)), jobs=2, timeout=10, diagnose=False)
     wrong = [(i + 1, r.verdict, r.message) for i, (r, v) in enumerate(zip(results, expected)) if r.verdict != v]
     assert not wrong
+
+
+def test_complex_counterexample_says_how_to_declare_the_domain():
+    from derivkit import check
+
+    result = check("log(p/(1-p))", "log(p)-log(1-p)")
+    assert result.verdict == "not_equivalent"
+    assert "--assume p=(0,1)" in result.message
+    assert check("log(p/(1-p))", "log(p)-log(1-p)", assume={"p": "(0,1)"}).verdict == "equivalent"

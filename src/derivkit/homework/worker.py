@@ -19,7 +19,7 @@ from derivkit.errors import ParseError
 from derivkit.evaluate import Evaluator, Undefined, Unsupported
 from derivkit.homework.request import CheckRequest, CheckResult, invalid
 from derivkit.parsing import ParseLimits, parse
-from derivkit.screening import screen
+from derivkit.screening import Counterexample, screen
 
 #: Parsing limits of a check. The parser's defaults, except that symbolic powers up to
 #: 10,000 (and numbers up to 20,000 bits, as the parser estimates (x-4*a)^6000) are allowed:
@@ -177,10 +177,22 @@ def verdict_result(verdict: Verdict, request: CheckRequest, notes: list[str]) ->
         method = "symbolic" if verdict.method == "symbolic" else "numeric"
         at = f"at {cex.where()} " if cex.point else ""
         sentence = f"Not equivalent: {at}your answer is {cex.answer} but the expected value is {cex.expected}."
+        sentence += _complex_hint(cex, request)
         return CheckResult("not_equivalent", method, cex, sentence + tail, verdict.seconds, notes=tuple(notes))
     reason = verdict.message.removeprefix("could not decide: ")
     return CheckResult("unknown", None, None, f"Unknown: could not decide{where} ({reason}).{tail}",
                        verdict.seconds, notes=tuple(notes))
+
+
+def _complex_hint(cex: Counterexample, request: CheckRequest) -> str:
+    """Complex values at a real point usually mean the identity needs a restricted domain
+    (log p - log(1 - p) is log(p/(1 - p)) only for 0 < p < 1): say how to declare it."""
+    if not any(value.endswith("i") for value in (cex.expected, cex.answer)) or request.semantics == "natural":
+        return ""
+    first = next(iter(cex.point), "p")
+    return (f" The values are complex there (a log or root of a negative number). If the variables are "
+            f"restricted, declare it (e.g. --assume {first}=(0,1) or --assume {first}=positive), or compare only "
+            f"where both sides are real with --semantics natural.")
 
 
 def run_check(request: CheckRequest, budget: float | None = None) -> CheckResult:
