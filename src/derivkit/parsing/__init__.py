@@ -14,6 +14,7 @@ import sympy as sp
 
 from derivkit.errors import ParseError
 from derivkit.parsing.builder import build
+from derivkit.parsing.deadline import Expired, deadline
 from derivkit.parsing.latex import parse_latex_tree
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.nodes import Node
@@ -67,8 +68,16 @@ def parse(text: str, syntax: str = "auto", variables: Iterable[str] = (), limits
     Names become plain Symbols; e/E, pi and I are constants unless listed in
     ``variables``.  Raises ParseError (with the column and a hint) and nothing else.
     """
-    tree = parse_tree(text, syntax, variables, limits)
-    return build(tree, text, frozenset(variables), limits)
+    text, syntax, names = _prepare(text, syntax, variables, limits)
+    try:
+        with deadline(limits.max_seconds):
+            tree = parse_tree(text, syntax, names, limits)
+            return build(tree, text, names, limits)
+    except Expired:
+        raise ParseError(
+            f"building the expression took longer than {limits.max_seconds} seconds (max_seconds)",
+            text=text, hint="simplify the expression, e.g. nest fewer functions",
+        ) from None
 
 
 def parse_text(text: str, variables: Iterable[str] = (), limits: ParseLimits = ParseLimits()) -> sp.Expr:

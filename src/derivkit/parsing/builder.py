@@ -8,6 +8,7 @@ operation is estimated first and refused with a ParseError naming the limit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import sympy as sp
@@ -18,32 +19,43 @@ from derivkit.parsing.names import CONSTANTS, FORCED_CONSTANTS, FUNCTIONS
 from derivkit.parsing.nodes import Call, Const, Diff, Name, Neg, Node, Num, Power, Product, Recip, Sum
 
 
-def number_bits(expr: sp.Expr) -> int:
+def _bits(r: sp.Rational) -> float:
+    """log2 of the larger of |numerator| and denominator: the size a power multiplies."""
+    return math.log2(max(abs(r.p), r.q))
+
+
+def number_bits(expr: sp.Expr) -> float:
     """Bits of the largest numerator or denominator in ``expr`` (what a power multiplies)."""
     rationals = [expr] if expr.is_Rational else expr.atoms(sp.Rational)
-    return max((max(abs(r.p).bit_length(), r.q.bit_length()) for r in rationals), default=0)
+    return max((_bits(r) for r in rationals), default=0.0)
 
 
-def total_bits(expr: sp.Expr) -> int:
+def total_bits(expr: sp.Expr) -> float:
     """Sum of the bits of every rational in ``expr``: an upper bound for their product."""
     rationals = [expr] if expr.is_Rational else expr.atoms(sp.Rational)
-    return sum(max(abs(r.p).bit_length(), r.q.bit_length()) for r in rationals)
+    return sum(_bits(r) for r in rationals)
 
 
 def derivative_size(expr: sp.Expr) -> int:
     """Estimated tree size of d(expr)/dx by the sum, product and chain rules.
 
     Computed before differentiating: a product of n factors has n terms of n factors
-    each, which is what makes high derivatives of long products explode.
+    each, which is what makes high derivatives of long products explode.  Each distinct
+    subexpression is visited once, iteratively (SymPy shares subtrees between terms).
     """
     sizes: dict[sp.Basic, int] = {}
     estimates: dict[sp.Basic, int] = {}
-    for node in sp.postorder_traversal(expr):
+    stack: list[tuple[sp.Basic, bool]] = [(expr, False)]
+    while stack:
+        node, expanded = stack.pop()
         if node in estimates:
             continue
         args = node.args
-        size = 1 + sum(sizes[a] for a in args)
-        sizes[node] = size
+        if not expanded and args:
+            stack.append((node, True))
+            stack.extend((a, False) for a in args if a not in estimates)
+            continue
+        size = sizes[node] = 1 + sum(sizes[a] for a in args)
         if not args:
             estimates[node] = 1
         elif node.is_Add:
@@ -53,6 +65,12 @@ def derivative_size(expr: sp.Expr) -> int:
         else:
             estimates[node] = size + sum(estimates[a] for a in args)
     return estimates[expr]
+
+
+def shown(value: object) -> str:
+    """A number for a message: huge ones are abbreviated, e.g. 10000000...(101 digits)."""
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:12]}...({len(text.lstrip('-'))} digits)"
 
 
 class Builder:
@@ -99,7 +117,7 @@ class Builder:
         bits = sum(total_bits(f.as_coeff_Mul()[0]) for f in factors)
         if bits > self.limits.max_power_bits:
             raise self.refuse(
-                f"product would be a number of about {bits} bits, more than {self.limits.max_power_bits} (max_power_bits)",
+                f"product would be a number of about {int(bits)} bits, more than {self.limits.max_power_bits} (max_power_bits)",
                 node.col, "use smaller numbers",
             )
         return self.checked(sp.Mul(*factors), node.col)
@@ -118,19 +136,19 @@ class Builder:
             self.guard_exp(exponent, col)
         return self.checked(sp.Pow(base, exponent), col)
 
-    def guard_power(self, base: sp.Expr, exponent: sp.Rational, col: int, bits: int | None = None) -> None:
+    def guard_power(self, base: sp.Expr, exponent: sp.Rational, col: int, bits: float | None = None) -> None:
         size = abs(exponent)
         if base.is_Rational and base in (sp.S.Zero, sp.S.One, sp.S.NegativeOne):
             return
         if not base.is_Rational and base is not sp.E and size > self.limits.max_symbolic_exponent:
             raise self.refuse(
-                f"exponent {exponent} is larger than {self.limits.max_symbolic_exponent} (max_symbolic_exponent)",
+                f"exponent {shown(exponent)} is larger than {self.limits.max_symbolic_exponent} (max_symbolic_exponent)",
                 col, "use a smaller exponent",
             )
         estimate = int(size * (number_bits(base) if bits is None else bits))
         if estimate > self.limits.max_power_bits:
             raise self.refuse(
-                f"power would be a number of about {estimate} bits, more than {self.limits.max_power_bits} (max_power_bits)",
+                f"power would be a number of about {shown(estimate)} bits, more than {self.limits.max_power_bits} (max_power_bits)",
                 col, "use a smaller base or exponent",
             )
 
@@ -147,12 +165,12 @@ class Builder:
             if part.is_Pow and part.exp.is_Rational and not part.base.is_Rational and part.base is not sp.E:
                 if abs(part.exp) > self.limits.max_symbolic_exponent:
                     raise self.refuse(
-                        f"the result contains the power {part.exp}, larger than "
+                        f"the result contains the power {shown(part.exp)}, larger than "
                         f"{self.limits.max_symbolic_exponent} (max_symbolic_exponent)", col, "use smaller exponents",
                     )
             if part.is_Rational and number_bits(part) > self.limits.max_power_bits:
                 raise self.refuse(
-                    f"the result is a number of {number_bits(part)} bits, more than "
+                    f"the result is a number of about {int(number_bits(part))} bits, more than "
                     f"{self.limits.max_power_bits} (max_power_bits)", col, "use smaller numbers",
                 )
         return result
@@ -167,7 +185,7 @@ class Builder:
             for arg in args:
                 if arg.is_Integer and abs(arg) > self.limits.max_factorial:
                     raise self.refuse(
-                        f"{node.func} of {arg} is too large to compute; the limit is {self.limits.max_factorial} (max_factorial)",
+                        f"{node.func} of {shown(arg)} is too large to compute; the limit is {self.limits.max_factorial} (max_factorial)",
                         node.col, "use a smaller argument",
                     )
         if node.func in ("exp",):
@@ -188,7 +206,10 @@ class Builder:
                 f"{self.limits.max_derivative_order} (max_derivative_order)", node.col, "use lower orders",
             )
         expr = self.build(node.expr)
-        var = sp.Symbol(name)
+        # Differentiate on the default domain, the reals: d|x|/dx is sign(x), not an expression
+        # in re(x) and im(x).  Every domain derivkit knows is a subset of the reals.
+        real = {s: sp.Dummy(s.name, real=True) for s in expr.free_symbols | {sp.Symbol(name)}}
+        expr = expr.xreplace(real)
         for _ in range(node.order):
             self.diff_nodes += derivative_size(expr)
             if self.diff_nodes > self.limits.max_diff_nodes:
@@ -196,8 +217,8 @@ class Builder:
                     f"the derivative would have about {self.diff_nodes} terms and factors, more than "
                     f"{self.limits.max_diff_nodes} (max_diff_nodes)", node.col, "differentiate a smaller expression",
                 )
-            expr = self.checked(sp.diff(expr, var), node.col)
-        return expr
+            expr = sp.diff(expr, real[sp.Symbol(name)])
+        return self.checked(expr.xreplace({d: s for s, d in real.items()}), node.col)
 
 
 #: Functions that are powers in disguise, routed through the power guard.

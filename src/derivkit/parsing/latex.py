@@ -60,7 +60,7 @@ class LatexParser(Parser):
     def exponent(self, caret: Token) -> Node:
         power = self.script_argument(caret, "superscript")
         if self.peek.kind == OP and self.peek.value == "^" or self.peek.kind == SUP:
-            raise self.error("double superscript", self.peek.col, "write x^{a b} or {(x^a)}^b")
+            raise self.error("double superscript", self.peek.col, "write x^{ab} or {x^a}^b")
         return power
 
     def script_argument(self, token: Token, what: str) -> Node:
@@ -94,6 +94,8 @@ class LatexParser(Parser):
             self.advance()
             return self.node(Name, nxt.value, nxt.col)
         if nxt.kind == CMD and nxt.value in LETTER_COMMANDS:
+            if nxt.value == "sigma" and "sigma" not in self.variables:
+                raise self.sigma_error(nxt)
             self.advance()
             return self.node(Name, LETTER_COMMANDS[str(nxt.value)], nxt.col)
         if nxt.kind == END:
@@ -167,9 +169,9 @@ class LatexParser(Parser):
     def nud_roman(self, token: Token) -> Node:
         r"""\mathrm{e} is Euler's number; \operatorname{softplus} a function; others are names."""
         name = str(token.value)
+        if name == "e":  # an upright e is Euler's number even where e is declared
+            return self.node(Const, "E", token.col)
         if name not in self.variables:
-            if name == "e":
-                return self.node(Const, "E", token.col)
             if name == "d":
                 raise self.error("'\\mathrm{d}' is only understood in a derivative", token.col,
                                  "write \\frac{\\mathrm{d}}{\\mathrm{d}z}(...)")
@@ -205,7 +207,10 @@ class LatexParser(Parser):
             return self.node(Name, self.subscripted("sigma"), token.col)
         if self.peek.kind == LPAREN or (self.peek.kind == OP and self.peek.value == "^"):
             return self.function(token, "sigmoid", brackets_only=True)
-        raise self.error(
+        raise self.sigma_error(token)
+
+    def sigma_error(self, token: Token) -> Exception:
+        return self.error(
             "'\\sigma' without an argument is ambiguous", token.col,
             "write \\sigma(z) for the sigmoid; to use sigma as a variable, declare it (e.g. --assume sigma=positive)",
         )
@@ -262,8 +267,9 @@ class LatexParser(Parser):
         if self.peek.kind == RBRACE:
             self.advance()
         else:
+            first = self.peek
             operand = self.bracket_contents(opener)
-            if isinstance(operand, Name):
+            if isinstance(operand, Name) and first.kind not in (LPAREN, LBRACE):
                 raise self.error("a derivative of a bare variable is ambiguous here", d_top.col,
                                  "write \\frac{d}{dz}(...) with the expression to differentiate")
         self.advance()

@@ -25,6 +25,8 @@ class ParseLimits:
     max_factorial: largest integer argument of factorial and binomial.
     max_derivative_order: total order of all derivatives in one input.
     max_diff_nodes: estimated size (tree nodes) of all derivatives computed in one input.
+    max_seconds: wall-clock bound of one parse (see deadline.py: SymPy's assumptions can
+        take exponential time on nested functions, which no size limit predicts).
     """
 
     max_length: int = 10_000
@@ -36,9 +38,11 @@ class ParseLimits:
     max_factorial: int = 1_000
     max_derivative_order: int = 10
     max_diff_nodes: int = 30_000
+    max_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"ParseLimits.{field.name} must be a positive integer, got {value!r}")
+            kinds = (int, float) if field.name == "max_seconds" else (int,)
+            if not isinstance(value, kinds) or isinstance(value, bool) or not value > 0:
+                raise ValueError(f"ParseLimits.{field.name} must be a positive number, got {value!r}")

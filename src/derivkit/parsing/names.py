@@ -56,9 +56,12 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "cosh": FunctionSpec(sp.cosh),
     "tanh": FunctionSpec(sp.tanh),
     "coth": FunctionSpec(sp.coth),
+    "sech": FunctionSpec(sp.sech),
+    "csch": FunctionSpec(sp.csch),
     "asinh": FunctionSpec(sp.asinh),
     "acosh": FunctionSpec(sp.acosh),
     "atanh": FunctionSpec(sp.atanh),
+    "acoth": FunctionSpec(sp.acoth),
     "sigma": FunctionSpec(sigmoid),
     "sigmoid": FunctionSpec(sigmoid),
     "logit": FunctionSpec(logit),
@@ -98,7 +101,7 @@ UNICODE_GREEK: dict[str, str] = {
 #: LaTeX function commands and the FUNCTIONS key each one applies.
 LATEX_FUNCTIONS: dict[str, str] = {
     name: name
-    for name in "exp log ln sin cos tan sec csc cot sinh cosh tanh coth arcsin arccos arctan".split()
+    for name in "exp log ln sin cos tan sec csc cot sinh cosh tanh coth sech csch arcsin arccos arctan".split()
 } | {"arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh", "sgn": "sign"}
 
 #: TeX primitives and macros that program TeX; refused with a specific message.

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from derivkit.errors import ParseError
 from derivkit.parsing.limits import ParseLimits
-from derivkit.parsing.nodes import Call, Name, Neg, Node, Num, Power, Product, Recip, Sum
+from derivkit.parsing.nodes import Call, Neg, Node, Num, Power, Product, Recip, Sum
 from derivkit.parsing.tokens import (
     BAR, CLOSING, COMMA, END, LBRACE, LPAREN, NAME, NUM, OP, RBRACE, RPAREN, SQRT, SUB, SUP, Token, error,
 )
@@ -58,6 +58,10 @@ class Parser:
         self.nud: dict[str, Callable[[Token], Node]] = {
             NUM: self.nud_number, OP: self.nud_operator, LPAREN: self.nud_bracket,
             BAR: self.nud_abs, SQRT: self.nud_sqrt,
+        }
+        self.leds: dict[tuple[str, object], Callable[[Node], Node]] = {
+            (SUP, None): self.led_superscript, (OP, "^"): self.led_power,
+            (OP, "+"): self.led_sum, (OP, "-"): self.led_sum,
         }
 
     # -- token stream -----------------------------------------------------------------
@@ -126,16 +130,18 @@ class Parser:
         return MUL if token.kind in self.IMPLICIT_STARTS else 0
 
     def led(self, left: Node) -> Node:
+        """Infix/postfix action of the next token; anything else continues a product."""
         token = self.peek
-        if token.kind == SUP:
-            self.advance()
-            return self.node(Power, left, self.node(Num, Fraction(int(token.value)), token.col), token.col)  # type: ignore[call-overload]
-        if token.kind == OP and token.value == "^":
-            self.advance()
-            return self.node(Power, left, self.exponent(token), token.col)
-        if token.kind == OP and token.value in "+-":
-            return self.led_sum(left)
-        return self.led_product(left)
+        action = self.leds.get((token.kind, token.value if token.kind == OP else None), self.led_product)
+        return action(left)
+
+    def led_superscript(self, left: Node) -> Node:
+        token = self.advance()
+        return self.node(Power, left, self.node(Num, Fraction(int(str(token.value))), token.col), token.col)
+
+    def led_power(self, left: Node) -> Node:
+        caret = self.advance()
+        return self.node(Power, left, self.exponent(caret), caret.col)
 
     def exponent(self, caret: Token) -> Node:
         """The right side of '^' (right-associative; 2^-1 allowed)."""
@@ -178,11 +184,11 @@ class Parser:
         return self.node(Num, token.value, token.col)
 
     def nud_operator(self, token: Token) -> Node:
-        if token.value == "-":
-            return self.node(Neg, self.expression(UNARY), token.col)
-        if token.value == "+":
-            return self.expression(UNARY)
-        raise self.missing_operand(token)
+        """Unary minus and plus; other operators cannot start an operand."""
+        if token.value not in "+-":
+            raise self.missing_operand(token)
+        operand = self.expression(UNARY)
+        return self.node(Neg, operand, token.col) if token.value == "-" else operand
 
     def nud_bracket(self, token: Token) -> Node:
         return self.bracket_contents(token)
@@ -213,8 +219,7 @@ class Parser:
         raise self.unexpected(token)
 
     def nud_abs(self, token: Token) -> Node:
-        if self.peek.kind == BAR:
-            raise self.error("empty absolute value '||'", token.col, "write |x|")
+        """|x|; a '|' right after an opening one opens again (||x|| is |(|x|)|)."""
         self.abs_depth += 1
         inner = self.expression(0)
         if self.peek.kind != BAR:
