@@ -131,6 +131,7 @@ def tokenize_latex(text: str, limits: ParseLimits, variables: frozenset[str]) ->
         key=len, reverse=True,
     )
     i, end = math_span(text)
+    body = text[:end]  # scanners stop at a closing math delimiter
     tokens: list[Token] = []
     while i < end:
         ch = text[i]
@@ -144,7 +145,7 @@ def tokenize_latex(text: str, limits: ParseLimits, variables: frozenset[str]) ->
                 tokens.append(token)
             continue
         if ch in DIGITS or (ch == "." and i + 1 < end and text[i + 1] in DIGITS):
-            token = scan_number(text[:end], i, limits, scientific=False)
+            token = scan_number(body, i, limits, scientific=False)
         elif ch in LETTERS:
             token = _letters(text, i, end, multi)
         elif ch in "{}_":
@@ -153,7 +154,7 @@ def tokenize_latex(text: str, limits: ParseLimits, variables: frozenset[str]) ->
             kind, value = SINGLE_TOKENS[ch]
             token = Token(kind, value, i, ch)
         elif ch in SUPERSCRIPT_CHARS:
-            token = scan_superscript(text[:end], i, limits)
+            token = scan_superscript(body, i, limits)
         elif ch in UNICODE_GREEK:
             token = Token(CMD, UNICODE_GREEK[ch], i, ch)
         else:

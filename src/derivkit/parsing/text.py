@@ -7,7 +7,6 @@ it is a product (``z(1-z)`` with z declared).
 
 from __future__ import annotations
 
-
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.names import CONSTANTS, DIFF, FUNCTIONS, suggest
 from derivkit.parsing.nodes import Call, Diff, Name, Node, Num
