@@ -197,3 +197,10 @@ def test_steps_bad_files_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     invalid = tmp_path / "invalid.txt"
     invalid.write_text("x^2\n= x^^2\n", encoding="utf-8")
     assert run(capsys, "steps", str(invalid))[0] == 2
+
+
+def test_an_answer_may_start_with_a_minus_sign(capsys):
+    from derivkit.cli import main
+
+    assert main(["check", "--expected", "-sigma(z)", "--answer", "-1/(1+exp(-z))"]) == 0
+    assert main(["check", "--expected", "-x", "--answer", "x"]) == 1

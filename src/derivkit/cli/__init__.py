@@ -19,6 +19,17 @@ SUBCOMMANDS = ("derivations", "build", "check", "steps", "export")
 EXIT_INVALID = 2
 
 
+def _subcommand_modules() -> list[object]:
+    modules = []
+    for name in SUBCOMMANDS:
+        try:
+            modules.append(importlib.import_module(f"derivkit.cli.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"derivkit.cli.{name}":
+                raise
+    return modules
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="derivkit",
@@ -26,20 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"derivkit {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f"derivkit.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"derivkit.cli.{name}":
-                continue
-            raise
-        module.register(subparsers)
+    for module in _subcommand_modules():
+        module.register(subparsers)  # type: ignore[attr-defined]
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    for module in _subcommand_modules():  # e.g. --answer -x: a value that looks like an option
+        arguments = getattr(module, "normalise_argv", lambda a: a)(arguments)
+    args = parser.parse_args(arguments)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_INVALID

@@ -14,13 +14,30 @@ import sys
 EXIT_INVALID = 2
 
 
+#: options whose value is an expression, which may start with a minus sign
+EXPRESSION_OPTIONS = ("--expected", "--answer")
+
+
+def normalise_argv(argv: list[str]) -> list[str]:
+    """Join ``--answer -x`` into ``--answer=-x``: argparse would read -x as an option, but an
+    answer that starts with a minus sign is common."""
+    joined: list[str] = []
+    items = iter(range(len(argv)))
+    for i in items:
+        if argv[i] in EXPRESSION_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            joined.append(f"{argv[i]}={argv[i + 1]}")
+            next(items, None)
+        else:
+            joined.append(argv[i])
+    return joined
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check", help="check an answer against the expected one (exit 0 equivalent, 1 not, 2 invalid, 3 unknown)",
         description="Check a student's answer against the expected one. Exit status: 0 equivalent, "
                     "1 not equivalent, 2 invalid input, 3 unknown (timeout or undecidable).",
-        epilog="An expression that starts with a minus sign is written --answer=-x (or with a space: "
-               "--answer ' -x'). Example: derivkit check --expected 'sigma(z)*(1-sigma(z))' "
+        epilog="An expression may start with a minus sign (--answer -x). Example: derivkit check --expected 'sigma(z)*(1-sigma(z))' "
                "--answer 'exp(-z)/(1+exp(-z))^2'",
     )
     parser.add_argument("--expected", metavar="EXPR", help="the expected answer")
