@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 
 from derivkit import plots
 from derivkit.errors import DerivationError
+from derivkit.render import prose
 
 
 @pytest.mark.parametrize("fmt", plots.FORMATS)
@@ -46,3 +48,42 @@ def test_bce_loss_has_its_minimum_inside_the_plotted_square() -> None:
     loss = plots.bce_loss(w1, w2)
     row, col = np.unravel_index(loss.argmin(), loss.shape)
     assert 0 < row < len(grid) - 1 and 0 < col < len(grid) - 1
+
+
+@pytest.mark.parametrize("name", sorted(plots.FIGURES))
+def test_captions_write_formulas_as_math(name: str) -> None:
+    """A caption is prose: formulas go in $...$, so nothing formula-like is left in its plain text."""
+    segments = prose.split(plots.spec(name).caption)
+    assert any(s.math for s in segments)
+    text = "".join(s.text for s in segments if not s.math)
+    assert not re.search(r"[\\^_=]|\bsigma\b|\(\w\)", text), text
+
+
+def drawn_text(name: str) -> set[str]:
+    """Every piece of text figure ``name`` shows: titles, labels, legends, annotations and ticks."""
+    from matplotlib.text import Text
+
+    fig = plots.draw(name)
+    fig.canvas.draw()  # tick labels exist once the figure is laid out
+    texts = [t for t in fig.findobj(Text) if t.get_visible()]
+    for ax in fig.axes:
+        for axis in ("x", "y", "z"):
+            texts += getattr(ax, f"get_{axis}ticklabels", lambda: [])()
+    return {t.get_text() for t in texts if t.get_text()}
+
+
+@pytest.mark.parametrize("name", sorted(plots.FIGURES))
+def test_figure_formulas_list_the_math_the_figure_draws(name: str) -> None:
+    """Every label is mathtext where it is math, and ``formulas`` names exactly the formulas drawn
+    (a worksheet reads them to decide whether the figure states a hidden answer)."""
+    drawn = drawn_text(name)
+    math = {m for text in drawn for m in re.findall(r"\$([^$]+)\$", text)}
+    assert math == set(plots.spec(name).formulas)
+    loose = [t for t in drawn if "$" not in t and re.search(r"[\\^_]|sigma|nabla", t)]
+    assert not loose, f"formulas outside mathtext: {loose}"
+
+
+def test_sigmoid_figure_names_the_slope_without_stating_its_formula() -> None:
+    """The sigmoid's derivative is a worksheet blank; the image is shared by every variant."""
+    texts = drawn_text("sigmoid")
+    assert r"$\sigma'(z)$" in texts and not any("1-" in t or "1 -" in t for t in texts)

@@ -53,10 +53,11 @@ def test_handout_matches_golden(verified: dict, derivation_id: str, update_golde
 
 
 @pytest.mark.parametrize("variant", ["worksheet", "key"])
-def test_sigmoid_variants_match_golden(verified: dict, variant: str, update_golden: bool) -> None:
-    md, tex = rendered(verified, "sigmoid-from-logit", variant)
-    check_golden(f"sigmoid-from-logit-{variant}.md", md, update_golden)
-    check_golden(f"sigmoid-from-logit-{variant}.tex", tex, update_golden)
+@pytest.mark.parametrize("derivation_id", IDS)
+def test_variants_match_golden(verified: dict, derivation_id: str, variant: str, update_golden: bool) -> None:
+    md, tex = rendered(verified, derivation_id, variant)
+    check_golden(f"{derivation_id}-{variant}.md", md, update_golden)
+    check_golden(f"{derivation_id}-{variant}.tex", tex, update_golden)
 
 
 @pytest.mark.parametrize("derivation_id", IDS)
@@ -83,7 +84,9 @@ def test_handout_content(verified: dict) -> None:
     assert r"\sigma\left(2\right) \approx 0.8808" in md and r"\sigma\left(2\right) \approx 0.8808" in tex
     assert "$$\n\\boxed{p = \\sigma\\left(z\\right)}\n$$" in md and r"\boxed{p = \sigma\left(z\right)}" in tex
     assert "**Step 1: exponentiate both sides.**" in md and "✓ proved" in md
-    assert "![The sigmoid and its derivative" in md and "figures/sigmoid.svg" in md
+    assert "![The sigmoid sigma(z) and its slope sigma'(z)" in md and "figures/sigmoid.svg" in md
+    assert r"*Figure 1. The sigmoid $\sigma(z)$ and its slope $\sigma'(z)$" in md
+    assert r"\caption{The sigmoid $\sigma(z)$ and its slope $\sigma'(z)$" in tex
     assert r"\includegraphics[width=\linewidth]{figures/sigmoid.pdf}" in tex
     assert f"*Every step was verified by derivkit 0.1.0 with SymPy {sp.__version__} on {DATE}: 14 proved.*" in md
     assert f"Every step was verified by derivkit 0.1.0 with SymPy {sp.__version__} on {DATE}" in tex

@@ -3,7 +3,11 @@
 This is where a variant is decided. A worksheet leaves the right side of every step marked
 ``exercise=True`` blank, and also blanks any other displayed expression that contains such
 an answer (a later step restating it, a result, a worked example), so the answer is not on
-the page in any form. The key shows the same blanks filled in and highlighted.
+the page in any form (:mod:`derivkit.render.hiding` decides what reveals one). A blank step
+shows neither its rule nor its justification, which often state the answer; other prose
+(a justification, the motivation, a figure caption) loses the sentences that write a hidden
+answer, and a figure whose labels state one is left out. The key shows the same blanks
+filled in and highlighted.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import derivkit
 from derivkit.derivation import Chain, Derivation, DerivationReport, Example, Exercise
 from derivkit.errors import DerivationError
 from derivkit.render import build_date, linebreak, prose
+from derivkit.render.hiding import Hider
 from derivkit.render.latex_printer import to_latex
 from derivkit.render.model import (ChainView, ExampleView, ExerciseView, FailureView, FigureView, Footer, Handout,
                                    Layout, Premise, ResultView, StepRow, SymbolRow, Variant, VerdictView)
@@ -35,33 +40,13 @@ def verdict_view(verdict: StepVerdict | None) -> VerdictView:
     return VerdictView(verdict.status, LABELS[verdict.status], verdict.message, pairs)
 
 
-class _Hider:
-    """Knows a worksheet's hidden answers and whether a displayed expression shows one.
-
-    "Shows" is decided on the printed LaTeX, because that is what ends up on the page: an
-    expression reveals an answer when the answer's LaTeX occurs in its LaTeX (single symbols
-    and numbers only when the whole expression is that answer).
-    """
-
-    def __init__(self, derivation: Derivation, variant: Variant) -> None:
-        self.active = variant == "worksheet"
-        steps = [s for s in derivation.steps if s.exercise] if self.active else []
-        self.answers = [(s.relation.rhs.is_Atom, to_latex(s.relation.rhs)) for s in steps]
-
-    def reveals(self, expr: sp.Basic) -> bool:
-        if not self.answers:
-            return False
-        tex = to_latex(expr)
-        return any(tex == answer or (not atom and answer in tex) for atom, answer in self.answers)
-
-
 def _layout(lhs: sp.Basic, rhs: sp.Basic, column: float, lhs_blank: bool = False, blank: bool = False) -> Layout:
     left, right, wide = linebreak.split_equation(lhs, rhs, column)
     return Layout(() if lhs_blank else left, () if blank else right, wide)
 
 
 def _chain_view(number: int, chain: Chain, verdicts: Mapping[int, StepVerdict], variant: Variant,
-                hider: _Hider) -> ChainView:
+                hider: Hider) -> ChainView:
     expression_chain = chain.premise is None
     shown, previous = [], chain.start_expr  # which rows show their left side ("= rhs" continues the last line)
     for step in chain.steps:
@@ -71,40 +56,66 @@ def _chain_view(number: int, chain: Chain, verdicts: Mapping[int, StepVerdict], 
     if chain.premise is not None:
         lefts.append(chain.premise.lhs)
     column = max([linebreak.width(e) for e in lefts if linebreak.width(e) <= linebreak.NARROW_LHS], default=0.0)
+    hide, mark = variant == "worksheet", variant == "key"
     premise = None
     if chain.premise is not None:
         lhs, rhs = chain.premise.lhs, chain.premise.rhs
-        premise = Premise("given", to_latex(lhs), RELATIONS[chain.premise.op], to_latex(rhs), chain.premise_rule,
-                          chain.premise_justification, _layout(lhs, rhs, column))
+        fill, lhs_fill = hider.reveals(rhs), hider.reveals(lhs)
+        rule, justification = _prose_pair(hider, chain.premise_rule, chain.premise_justification,
+                                          hidden=hide and (fill or lhs_fill))
+        premise = Premise("given", "" if hide and lhs_fill else to_latex(lhs), RELATIONS[chain.premise.op],
+                          "" if hide and fill else to_latex(rhs), rule, justification,
+                          _layout(lhs, rhs, column, hide and lhs_fill, hide and fill),
+                          blank=hide and fill, lhs_blank=hide and lhs_fill, highlight=mark and fill,
+                          lhs_highlight=mark and lhs_fill)
     elif chain.start_expr is not None:
+        # Shown once: as the left side of the first step (the template only refers to it), or
+        # on its own when the chain has no steps.
         start = chain.start_expr
-        premise = Premise("start", to_latex(start), "", "", chain.premise_rule, chain.premise_justification,
+        rule, justification = _prose_pair(hider, chain.premise_rule, chain.premise_justification)
+        premise = Premise("start", to_latex(start), "", "", rule, justification,
                           Layout(linebreak.lines(start), (), not linebreak.fits(start, linebreak.LINE / 2)))
     rows: list[StepRow] = []
     for step, show in zip(chain.steps, shown):
         relation: Relation = step.relation
-        blank = hider.active and (step.exercise or hider.reveals(relation.rhs))
-        lhs_blank = hider.active and hider.reveals(relation.lhs)
+        fill = step.exercise or hider.reveals(relation.rhs)  # blank on the worksheet, highlighted in the key
+        lhs_fill = show and hider.reveals(relation.lhs)
+        blank, lhs_blank = hide and fill, hide and lhs_fill
+        rule, justification = _prose_pair(hider, step.rule, step.justification, hidden=blank or lhs_blank)
         rows.append(StepRow(
             number=step.index,
             lhs="" if lhs_blank else to_latex(relation.lhs),
             relation=RELATIONS.get(relation.op, relation.op),
             rhs="" if blank else to_latex(relation.rhs),
-            rule=step.rule, justification=step.justification, verdict=verdict_view(verdicts.get(step.index)),
-            exercise=step.exercise, blank=blank, highlight=variant == "key" and step.exercise, lhs_blank=lhs_blank,
-            continues=not show, layout=_layout(relation.lhs, relation.rhs, column, lhs_blank, blank),
+            rule=rule, justification=justification, verdict=verdict_view(verdicts.get(step.index)),
+            exercise=step.exercise, blank=blank, highlight=mark and fill, lhs_blank=lhs_blank,
+            lhs_highlight=mark and lhs_fill, continues=not show,
+            layout=_layout(relation.lhs, relation.rhs, column, lhs_blank, blank),
         ))
-    return ChainView(number, chain.title, chain.intro, premise, tuple(rows), chain.conclusion or "")
+    return ChainView(number, chain.title, hider.prose(chain.intro), premise, tuple(rows), chain.conclusion or "")
 
 
-def _results(derivation: Derivation, hider: _Hider) -> tuple[ResultView, ...]:
+def _prose_pair(hider: Hider, rule: str, justification: str, hidden: bool = False) -> tuple[str, str]:
+    """A step's rule and justification as the variant shows them: none at all for a blank (they
+    tend to state its answer); on a worksheet, no rule that writes a hidden answer and only the
+    sentences of the justification that write none."""
+    if hidden:
+        return "", ""
+    if hider.active and hider.reveals_prose(rule):
+        rule = ""
+    return rule, hider.prose(justification)
+
+
+def _results(derivation: Derivation, hider: Hider, variant: Variant) -> tuple[ResultView, ...]:
     titles = {c.conclusion: c.title for c in derivation.chains if c.conclusion}
     views = []
     for name, rel in derivation.results.items():
-        hidden = hider.reveals(rel.rhs)
+        fill = hider.reveals(rel.rhs)
+        hidden = fill and variant == "worksheet"
         views.append(ResultView(name, to_latex(rel.lhs), RELATIONS.get(rel.op, rel.op),
                                 "" if hidden else to_latex(rel.rhs), hidden,
-                                _layout(rel.lhs, rel.rhs, 0.0, blank=hidden), titles.get(name, "")))
+                                _layout(rel.lhs, rel.rhs, 0.0, blank=hidden), titles.get(name, ""),
+                                highlight=fill and variant == "key"))
     return tuple(views)
 
 
@@ -140,10 +151,19 @@ def check_command(text: str, exercise: Exercise, derivation: Derivation) -> str:
     return " ".join(parts)
 
 
-def figure_views(names: Iterable[str]) -> tuple[FigureView, ...]:
+def figure_views(names: Iterable[str], hider: Hider | None = None) -> tuple[FigureView, ...]:
+    """The figures as a variant shows them: on a worksheet, none whose labels state a hidden answer,
+    and captions without the sentences that do."""
     from derivkit.plots import spec
 
-    return tuple(FigureView(n, spec(n).caption, f"figures/{n}.svg", f"figures/{n}.pdf") for n in names)
+    views = []
+    for name in names:
+        figure = spec(name)
+        if hider is not None and hider.active and hider.any_reveals(figure.formulas):
+            continue
+        caption = figure.caption if hider is None else hider.prose(figure.caption)
+        views.append(FigureView(name, caption, f"figures/{name}.svg", f"figures/{name}.pdf"))
+    return tuple(views)
 
 
 def prose_fields(derivation: Derivation) -> Iterator[tuple[str, str]]:
@@ -182,18 +202,22 @@ def handout(derivation: Derivation, report: DerivationReport, variant: Variant =
     Raises DerivationError when the prose has an unpaired ``$`` (see :mod:`derivkit.render.prose`)."""
     check_prose(derivation)
     verdicts = {v.index: v for v in report.steps}
-    hider = _Hider(derivation, variant)
+    hider = Hider(derivation, active=variant == "worksheet")
     chains = tuple(_chain_view(i, c, verdicts, variant, hider) for i, c in enumerate(derivation.chains, start=1))
-    examples = tuple(example_view(e) for e in derivation.examples if not hider.reveals(e.expr))
+    examples = tuple(example_view(e) for e in derivation.examples
+                     if not (hider.active and (hider.reveals(e.expr) or hider.reveals_prose(e.text))))
     exercises = tuple(exercise_view(i, e, derivation, variant != "worksheet")
                       for i, e in enumerate(derivation.exercises, start=1))
-    symbols = tuple(SymbolRow(to_latex(v.symbol), v.domain.latex(), v.meaning) for v in derivation.variables)
+    symbols = tuple(SymbolRow(to_latex(v.symbol), v.domain.latex(), hider.prose(v.meaning))
+                    for v in derivation.variables)
     titles = {step.index: chain.title for chain in derivation.chains for step in chain.steps}
-    rules = {step.index: step.rule for step in derivation.steps}
+    blanks = {row.number for chain in chains for row in chain.rows if row.blank or row.lhs_blank}
+    rules = {step.index: "" if step.index in blanks else step.rule for step in derivation.steps}
     failures = tuple(FailureView(v.index, rules.get(v.index, ""), titles.get(v.index, ""), verdict_view(v))
                      for v in report.failures)
     counts = {s: sum(1 for v in report.steps if v.status == s) for s in ("proved", "numeric", "failed")}
     footer = Footer(derivkit.__version__, sp.__version__, build_date(date), report.verified, **counts)
-    return Handout(derivation.id, derivation.title, derivation.motivation, variant, symbols, chains,
-                   _results(derivation, hider), examples,
-                   figure_views(derivation.figures if figures is None else figures), exercises, failures, footer)
+    figure_names = derivation.figures if figures is None else figures
+    return Handout(derivation.id, derivation.title, hider.prose(derivation.motivation), variant, symbols, chains,
+                   _results(derivation, hider, variant), examples, figure_views(figure_names, hider), exercises,
+                   failures, footer)

@@ -53,7 +53,8 @@ class VerdictView:
 class StepRow:
     """One numbered step. ``continues`` marks a row whose lhs is the previous row's rhs (LaTeX
     aligns it as "= rhs"); ``blank``/``lhs_blank`` mean a side is left for the student (and is
-    then empty)."""
+    then empty, and so are ``rule`` and ``justification``: the row is a fill-in);
+    ``highlight``/``lhs_highlight`` mark, in the key, a side the worksheet leaves blank."""
 
     number: int
     lhs: str
@@ -66,13 +67,21 @@ class StepRow:
     blank: bool = False
     highlight: bool = False
     lhs_blank: bool = False
+    lhs_highlight: bool = False
     continues: bool = False
     layout: Layout = Layout()
+
+    @property
+    def fill_in(self) -> bool:
+        """A step the student completes: its rule and justification are not shown."""
+        return self.blank or self.lhs_blank
 
 
 @dataclass(frozen=True)
 class Premise:
-    """Where a chain begins: ``given`` an equation, or ``start`` from an expression."""
+    """Where a chain begins: ``given`` an equation, or ``start`` from an expression. A start
+    expression is shown once, as the left side of the chain's first step; the blank and
+    highlight flags (a given equation only) are as in :class:`StepRow`."""
 
     kind: Literal["given", "start"]
     lhs: str
@@ -81,6 +90,10 @@ class Premise:
     rule: str
     justification: str
     layout: Layout = Layout()
+    blank: bool = False
+    lhs_blank: bool = False
+    highlight: bool = False
+    lhs_highlight: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,8 +108,9 @@ class ChainView:
 
 @dataclass(frozen=True)
 class ResultView:
-    """A named result; ``blank`` hides its right side on a worksheet. ``title`` is the prose title
-    of the chain that concludes it (the heading a reader sees; ``name`` is its identifier)."""
+    """A named result; ``blank`` hides its right side on a worksheet, ``highlight`` marks it in
+    the key. ``title`` is the prose title of the chain that concludes it (the heading a reader
+    sees; ``name`` is its identifier)."""
 
     name: str
     lhs: str
@@ -105,6 +119,7 @@ class ResultView:
     blank: bool = False
     layout: Layout = Layout()
     title: str = ""
+    highlight: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,6 +204,11 @@ class Handout:
     @property
     def has_blanks(self) -> bool:
         return any(row.exercise for chain in self.chains for row in chain.rows)
+
+    @property
+    def fill_ins(self) -> tuple[StepRow, ...]:
+        """The steps the student completes on this worksheet (none in the other variants)."""
+        return tuple(row for chain in self.chains for row in chain.rows if row.fill_in)
 
 
 @dataclass(frozen=True)
