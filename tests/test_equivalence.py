@@ -167,3 +167,11 @@ def test_tiny_relative_differences_are_refuted_exactly():
     assert verdict.counterexample.expected != verdict.counterexample.answer
     assert equivalent(x**2 + y, x**2 + y * (1 - sp.Rational(1, 10**40))).status == "refuted"
     assert equivalent((x + 1) ** 2 - 1, x**2 + 2 * x).status == "proved"
+
+
+def test_grid_search_finds_counterexamples_on_special_sets():
+    c = sp.Symbol("c")
+    verdict = equivalent((a**b) ** c, a ** (b * c), semantics="natural")
+    assert verdict.status == "refuted"
+    point = {k: sp.Rational(v) for k, v in verdict.counterexample.point.items()}
+    assert point["a"] < 0 and point["b"].is_integer

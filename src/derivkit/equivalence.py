@@ -27,7 +27,7 @@ import sympy as sp
 
 from derivkit.domains import REAL, Domain, parse_domain
 from derivkit.proof import Budget, prepare, symbolic_proof
-from derivkit.screening import Counterexample, screen
+from derivkit.screening import Counterexample, grid_search, screen
 
 Status = Literal["proved", "numeric", "refuted", "unknown"]
 Semantics = Literal["principal", "natural"]
@@ -112,6 +112,9 @@ def equivalent(
         return done("proved", proof.method, f"proved symbolically ({proof.method})")
     if proof.refutation is not None:
         return done("refuted", "symbolic", proof.refutation.sentence(), proof.refutation)
+    special = grid_search(a, b, problem.variables, by_name, real_only=natural)
+    if special is not None:
+        return done("refuted", "numeric", special.sentence(), special)
     if screening.agreed >= screening.required:
         return done("numeric", "numeric",
                     f"equal at {screening.agreed} sample points (checked to 30 digits); no symbolic proof found",
