@@ -11,8 +11,8 @@ d = Derivation(
     "cce-gradient",
     "The gradient of the categorical cross-entropy",
     r"A $K$-class classifier outputs $p = \operatorname{softmax}(z)$ and is trained on the cross-entropy "
-    r"$L = -\sum_c y_c \log p_c$. Its gradient with respect to the scores is the error $p_j - y_j$, "
-    r"as for the sigmoid: the softmax Jacobian $p_i\,(\delta_{ij} - p_j)$ and the $\log$ cancel, once "
+    r"$L = -\sum_c y_c \log p_c$. Its gradient with respect to the scores turns out to be as simple "
+    "as for the sigmoid, the error of the prediction: the softmax Jacobian and the $\\log$ cancel, once "
     "the labels sum to one. With $z = Wx + b$ the weights get that error times the input. "
     "We derive it for any $K$ and any number of features, then check it with $K = 3$ written out.",
 )
@@ -64,7 +64,7 @@ g.start(cross_entropy(), rule=r"the cross-entropy $L = -\sum_c y_c \log p_c$",
         justification="The negative log-likelihood of the labels under the softmax probabilities.")
 g.differentiate(z[j], -sp.Sum(y[c] * (sp.KroneckerDelta(c, j) - softmax(j)), (c, 1, K)),
                 rule=r"$\partial \log p_c/\partial z_j = (1/p_c)\, \partial p_c/\partial z_j$",
-                justification=r"By the Jacobian, $(1/p_c)\, p_c\,(\delta_{cj} - p_j) = \delta_{cj} - p_j$.")
+                justification=r"Divide the Jacobian entry of the first part by $p_c$.")
 g.equals(softmax(j) * sp.Sum(y[c], (c, 1, K)) - y[j], rule="split the sum; the delta picks $c = j$",
          justification=r"$\sum_c y_c \delta_{cj} = y_j$ because $1 \le j \le K$, and $p_j$ does not depend on $c$.",
          exercise=True)
@@ -106,11 +106,11 @@ one_hot3 = Relation(y1 + y2 + y3, sp.S.One)
 diag = d.chain("$K = 3$: a diagonal Jacobian entry")
 diag.start(p3[0], rule="$p_1$ for three classes")
 diag.differentiate(z1, p3[0] * (1 - p3[0]), rule="differentiate by $z_1$",
-                   justification=r"The Jacobian with $i = j = 1$: $p_1\,(1 - p_1)$.")
+                   justification=r"The general Jacobian with $i = j = 1$.")
 off = d.chain("$K = 3$: an off-diagonal Jacobian entry")
 off.start(p3[0], rule="$p_1$ for three classes")
 off.differentiate(z2, -p3[0] * p3[1], rule="differentiate by $z_2$",
-                  justification=r"The Jacobian with $i = 1$, $j = 2$: $p_1\,(0 - p_2)$.")
+                  justification=r"The general Jacobian with $i = 1$, $j = 2$.")
 
 for r in range(3):
     gr = d.chain(rf"$K = 3$: $\partial L/\partial z_{r + 1}$")

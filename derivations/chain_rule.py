@@ -12,7 +12,7 @@ d = Derivation(
     "The chain rule for a function of two inner functions",
     "Backpropagation is the chain rule applied over and over. When $h$ depends on $x$ through "
     "two inner functions $u = f(x)$ and $v = g(x)$, a change in $x$ moves both, and the two "
-    r"effects add: $dh/dx = (\partial h/\partial u)\, f'(x) + (\partial h/\partial v)\, g'(x)$. SymPy "
+    "effects add up, one term for each inner function. SymPy "
     "differentiates the composition of undefined functions for us; we read its answer as partial "
     "derivatives of $h(u, v)$ evaluated at $u = f(x)$, $v = g(x)$, then check the rule against direct "
     "differentiation for a product, a quotient, a concrete composition and a level curve.",
