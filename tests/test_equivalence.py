@@ -175,3 +175,8 @@ def test_grid_search_finds_counterexamples_on_special_sets():
     assert verdict.status == "refuted"
     point = {k: sp.Rational(v) for k, v in verdict.counterexample.point.items()}
     assert point["a"] < 0 and point["b"].is_integer
+
+
+def test_strings_are_never_sympified():
+    with pytest.raises(TypeError, match="derivkit.parsing.parse"):
+        equivalent("__import__('os').system('false')", x)

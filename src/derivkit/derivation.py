@@ -29,6 +29,7 @@ import sympy as sp
 
 from derivkit.domains import Domain, parse_domain
 from derivkit.errors import DerivationError
+from derivkit.functions import as_expr
 from derivkit.steps import (ApplyToBothSides, Context, EquationRewrite, Operation, Relation, Rewrite, SolveFor, Step,
                             StepVerdict)
 
@@ -102,14 +103,14 @@ class Chain:
     # -- starting points (stated, not verified: they are the model or a definition) ----
     def start(self, expr: sp.Expr, rule: str = "definition", justification: str = "") -> Chain:
         """Begin an expression chain at ``expr``."""
-        self.start_expr = sp.sympify(expr)
+        self.start_expr = as_expr(expr)
         self.premise_rule, self.premise_justification = rule, justification
         self.current = self.start_expr
         return self
 
     def given(self, lhs: sp.Expr, rhs: sp.Expr, rule: str = "model", justification: str = "") -> Chain:
         """Begin an equation chain at the premise lhs = rhs."""
-        self.premise = Relation(sp.sympify(lhs), sp.sympify(rhs))
+        self.premise = Relation(as_expr(lhs), as_expr(rhs))
         self.premise_rule, self.premise_justification = rule, justification
         self.current = self.premise
         return self
@@ -119,8 +120,8 @@ class Chain:
                exercise: bool = False) -> Chain:
         """The expression equals ``expr`` (verified on the domain, using the facts in ``needs``)."""
         before = self._expression()
-        return self._add(Rewrite(self._next(), rule, justification, before=before, after=sp.sympify(expr),
-                                 needs=tuple(needs), exercise=exercise), sp.sympify(expr))
+        return self._add(Rewrite(self._next(), rule, justification, before=before, after=as_expr(expr),
+                                 needs=tuple(needs), exercise=exercise), as_expr(expr))
 
     def differentiate(self, var: sp.Basic, stated: sp.Expr | None = None, rule: str = "differentiate",
                       justification: str = "", needs: tuple[Relation, ...] = (), exercise: bool = False) -> Chain:
@@ -148,7 +149,7 @@ class Chain:
               justification: str = "", exercise: bool = False) -> Chain:
         """Apply a strictly monotonic function to both sides; the stated sides are checked."""
         before = self._equation()
-        after = Relation(sp.sympify(lhs), sp.sympify(rhs))
+        after = Relation(as_expr(lhs), as_expr(rhs))
         return self._add(ApplyToBothSides(self._next(), rule, justification, before=before, function=function,
                                           after=after, exercise=exercise), after)
 
@@ -156,7 +157,7 @@ class Chain:
                 needs: tuple[Relation, ...] = (), exercise: bool = False) -> Chain:
         """Rewrite the sides of the equation (or move terms across); verified on the domain."""
         before = self._equation()
-        after = Relation(sp.sympify(lhs), sp.sympify(rhs))
+        after = Relation(as_expr(lhs), as_expr(rhs))
         return self._add(EquationRewrite(self._next(), rule, justification, before=before, after=after,
                                          needs=tuple(needs), exercise=exercise), after)
 
@@ -165,7 +166,7 @@ class Chain:
         """Solve the equation for ``var``; SymPy must find exactly one solution."""
         before = self._equation()
         step = SolveFor(self._next(), rule, justification, before=before, variable=var,
-                        stated=None if stated is None else sp.sympify(stated), exercise=exercise)
+                        stated=None if stated is None else as_expr(stated), exercise=exercise)
         return self._add(step, step.relation)
 
     # -- results -------------------------------------------------------------------------
@@ -191,7 +192,7 @@ class Chain:
 
     def _operate(self, shown: sp.Expr, result: sp.Expr, stated: sp.Expr | None, rule: str, justification: str,
                  needs: tuple[Relation, ...], exercise: bool) -> Chain:
-        stated_expr = None if stated is None else sp.sympify(stated)
+        stated_expr = None if stated is None else as_expr(stated)
         step = Operation(self._next(), rule, justification, shown=shown, result=result, stated=stated_expr,
                          needs=tuple(needs), exercise=exercise)
         return self._add(step, stated_expr if stated_expr is not None else result)
@@ -244,12 +245,12 @@ class Derivation:
         return chain
 
     def example(self, expr: sp.Expr, values: Mapping[sp.Symbol, object], text: str = "") -> Example:
-        example = Example(sp.sympify(expr), {k: sp.sympify(v) for k, v in values.items()}, text)
+        example = Example(as_expr(expr), {k: as_expr(v) for k, v in values.items()}, text)
         self.examples.append(example)
         return example
 
     def exercise(self, prompt: str, answer: sp.Expr, assume: Mapping[str, str] | None = None) -> Exercise:
-        exercise = Exercise(prompt, sp.sympify(answer), dict(assume or {}))
+        exercise = Exercise(prompt, as_expr(answer), dict(assume or {}))
         self.exercises.append(exercise)
         return exercise
 

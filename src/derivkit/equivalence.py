@@ -26,6 +26,7 @@ from typing import Literal
 import sympy as sp
 
 from derivkit.domains import REAL, Domain, parse_domain
+from derivkit.functions import as_expr
 from derivkit.proof import Budget, prepare, symbolic_proof
 from derivkit.screening import Counterexample, grid_search, screen
 
@@ -83,7 +84,7 @@ def equivalent(
     :mod:`derivkit.sandbox`, which enforces hard limits).
     """
     start = time.perf_counter()
-    a, b = sp.sympify(a), sp.sympify(b)
+    a, b = as_expr(a), as_expr(b)
     by_name = normalise_domains(domains)
     clock = Budget(start, budget)
 

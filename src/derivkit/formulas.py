@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from derivkit.functions import logit, sigmoid
+from derivkit.functions import as_expr, logit, sigmoid
 
 if TYPE_CHECKING:
     from derivkit.catalogue import Formula
@@ -49,7 +49,7 @@ def _vector(z: Sequence[Any], what: str) -> list[Expr]:
         items = list(z)
     if not items:
         raise ValueError(f"{what} must not be empty")
-    return [sp.sympify(item) for item in items]
+    return [as_expr(item) for item in items]
 
 
 def _pair(y: Sequence[Any], z: Sequence[Any], what: tuple[str, str]) -> tuple[list[Expr], list[Expr]]:
@@ -87,13 +87,13 @@ def log_softmax(z: Sequence[Any]) -> list[Expr]:
 
 def binary_cross_entropy(y: Any, p: Any) -> Expr:
     r"""Binary cross-entropy :math:`-(y \log p + (1 - y) \log(1 - p))` of a label y and a probability p."""
-    y, p = sp.sympify(y), sp.sympify(p)
+    y, p = as_expr(y), as_expr(p)
     return -(y * sp.log(p) + (1 - y) * sp.log(1 - p))
 
 
 def binary_cross_entropy_with_logits(y: Any, z: Any) -> Expr:
     r"""Binary cross-entropy of a label y and the probability :math:`\sigma(z)` given by a logit z."""
-    return binary_cross_entropy(y, sigmoid(sp.sympify(z)))
+    return binary_cross_entropy(y, sigmoid(as_expr(z)))
 
 
 def categorical_cross_entropy(y: Sequence[Any], p: Sequence[Any]) -> Expr:
@@ -112,13 +112,13 @@ def softmax_cross_entropy_with_logits(y: Sequence[Any], z: Sequence[Any]) -> Exp
 
 def sigmoid_grad(z: Any) -> Expr:
     r"""The derivative of the sigmoid, :math:`\sigma(z)(1 - \sigma(z))`."""
-    s = sigmoid(sp.sympify(z))
+    s = sigmoid(as_expr(z))
     return s * (1 - s)
 
 
 def binary_cross_entropy_with_logits_grad(y: Any, z: Any) -> Expr:
     r"""d/dz of the binary cross-entropy with logits: :math:`\sigma(z) - y`."""
-    return sigmoid(sp.sympify(z)) - sp.sympify(y)
+    return sigmoid(as_expr(z)) - as_expr(y)
 
 
 def softmax_cross_entropy_with_logits_grad(y: Sequence[Any], z: Sequence[Any]) -> list[Expr]:
@@ -160,7 +160,7 @@ def chain_rule(h: Any, f: Any, g: Any, x: sp.Symbol) -> Expr:
     ``Derivative(h(f(x), g(x)), f(x))``.
     """
     fn = _as_binary(h)
-    f, g = sp.sympify(f), sp.sympify(g)
+    f, g = as_expr(f), as_expr(g)
     u, v = sp.Dummy("u"), sp.Dummy("v")
     outer = fn(u, v)
     partial_u = sp.Subs(sp.diff(outer, u), (u, v), (f, g)).doit()
@@ -170,13 +170,13 @@ def chain_rule(h: Any, f: Any, g: Any, x: sp.Symbol) -> Expr:
 
 def product_rule(f: Any, g: Any, x: sp.Symbol) -> Expr:
     r"""d/dx (f g) = f' g + f g' (the chain rule with h(u, v) = u v)."""
-    f, g = sp.sympify(f), sp.sympify(g)
+    f, g = as_expr(f), as_expr(g)
     return sp.diff(f, x) * g + f * sp.diff(g, x)
 
 
 def quotient_rule(f: Any, g: Any, x: sp.Symbol) -> Expr:
     r"""d/dx (f / g) = (f' g - f g') / g^2 (the chain rule with h(u, v) = u / v)."""
-    f, g = sp.sympify(f), sp.sympify(g)
+    f, g = as_expr(f), as_expr(g)
     return (sp.diff(f, x) * g - f * sp.diff(g, x)) / g**2
 
 

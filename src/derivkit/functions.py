@@ -164,6 +164,18 @@ ML_FUNCTIONS: dict[str, type[Function]] = {
 }
 
 
+def as_expr(value: object) -> sp.Basic:
+    """A SymPy object from a SymPy object or a Python number, never from text.
+
+    ``sympify`` on a string runs ``eval``; strings from users go through
+    :func:`derivkit.parsing.parse` instead, so they are refused here.
+    """
+    if isinstance(value, str):
+        raise TypeError(f"expected a SymPy expression or a number, got the string {value[:40]!r}; "
+                        "parse text with derivkit.parsing.parse(text)")
+    return sp.sympify(value, strict=True)
+
+
 def to_elementary(expr: sp.Expr) -> sp.Expr:
     """Replace our ML functions by exp/log forms, which SymPy's simplifiers understand."""
     return expr.replace(
