@@ -355,9 +355,11 @@ def _prove_case(case: sp.Expr, rungs: tuple[Rung, ...], clock: Budget, notes: li
     return None, None
 
 
-def symbolic_proof(problem: Problem, clock: Budget, heavy: bool, natural: bool = False) -> ProofResult:
-    """Try to prove every case of the problem; report a constant nonzero difference as refuted."""
-    rungs = CHEAP_RUNGS + (HEAVY_RUNGS if heavy else ())
+def symbolic_proof(problem: Problem, clock: Budget, heavy: bool, natural: bool = False,
+                   skip_cheap: bool = False) -> ProofResult:
+    """Try to prove every case of the problem; report a constant nonzero difference as refuted.
+    ``skip_cheap`` leaves out the cheap rungs when an earlier call has already tried them."""
+    rungs = (() if skip_cheap and heavy else CHEAP_RUNGS) + (HEAVY_RUNGS if heavy else ())
     notes: list[str] = []
     methods = []
     if problem.wider is not None and not heavy and not natural:

@@ -133,7 +133,7 @@ def counterexample_at(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.
 
 
 def screen(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]], domains: Mapping[str, Domain],
-           real_only: bool = False, seed: int = 0) -> Screening:
+           real_only: bool = False, seed: int = 0, target: int = TARGET_POINTS) -> Screening:
     """Evaluate both sides at sample points until enough agree or one confirmed difference appears."""
     if a.has(sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Limit):
         a = a.doit()
@@ -144,7 +144,7 @@ def screen(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]], do
         if instances is not None:
             return instances
         return Screening(0, REQUIRED_POINTS, reason="a symbolic sum or integral cannot be sampled")
-    return _screen_points(a, b, symbols, domains, real_only, seed)
+    return _screen_points(a, b, symbols, domains, real_only, seed, target)
 
 
 #: (size, how the free indices are placed) for sums over a symbolic range such as k = 1..K:

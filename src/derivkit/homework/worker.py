@@ -114,7 +114,8 @@ def quick_refutation(expected: sp.Expr, answer: sp.Expr, domains: Mapping[str, D
             if isinstance(atom, sp.Symbol) and not isinstance(atom, sp.Dummy) and atom not in groups.get(atom.name, []):
                 groups.setdefault(atom.name, []).append(atom)
     try:
-        screening = screen(expected, answer, {k: tuple(v) for k, v in groups.items()}, dict(domains))
+        # a wrong answer almost always differs at the first points; agreement is the engine's job
+        screening = screen(expected, answer, {k: tuple(v) for k, v in groups.items()}, dict(domains), target=4)
     except Exception:  # noqa: BLE001 - the engine proper will have its say
         return None
     cex = screening.counterexample
