@@ -159,6 +159,9 @@ FUNCTIONS: dict[type, Callable[..., Number]] = {
 }
 
 
+NOT_FINITE = (sp.S.ComplexInfinity, sp.S.NaN, sp.S.Infinity, sp.S.NegativeInfinity)
+
+
 class Evaluator:
     """Evaluates one expression at many points; ``real_only`` refuses non-real intermediates."""
 
@@ -166,6 +169,7 @@ class Evaluator:
         self.expr = expr
         self.dps = dps
         self.real_only = real_only
+        self.constants: dict[sp.Basic, Number] = {}  # numbers do not change from point to point
 
     def __call__(self, point: Mapping[sp.Basic, Fraction | int | Number]) -> Number:
         values = {sym: _to_mp(v) for sym, v in point.items()}
@@ -191,12 +195,12 @@ class Evaluator:
     def _node(self, node: sp.Basic, values: dict, memo: dict) -> Number:
         if node in values:
             return values[node]
-        if node.is_Number or isinstance(node, sp.NumberSymbol):
-            return _number(node, self.dps)
-        if node is sp.I:
-            return mpmath.mpc(0, 1)
-        if node in (sp.S.ComplexInfinity, sp.S.NaN, sp.S.Infinity, sp.S.NegativeInfinity):
+        if any(node is special for special in NOT_FINITE):
             raise Undefined("not finite")
+        if node.is_Number or isinstance(node, sp.NumberSymbol) or node is sp.I:
+            if node not in self.constants:
+                self.constants[node] = mpmath.mpc(0, 1) if node is sp.I else _number(node, self.dps)
+            return self.constants[node]
         if isinstance(node, sp.Add):
             return mpmath.fsum(self._walk(a, values, memo) for a in node.args)
         if isinstance(node, sp.Mul):
