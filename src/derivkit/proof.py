@@ -19,7 +19,9 @@ import mpmath
 import sympy as sp
 
 from derivkit.domains import REAL, Domain
+from derivkit.expansion import too_large_to_expand
 from derivkit.functions import to_elementary
+from derivkit.sums import canonical_sums, evaluate_sums
 from derivkit.screening import Counterexample, counterexample_at, domain_of
 
 Rung = tuple[str, Callable[[sp.Expr], sp.Expr]]
@@ -160,85 +162,6 @@ def _elementary(e: sp.Expr) -> sp.Expr:
     return to_elementary(e)
 
 
-def evaluate_sums(e: sp.Expr, rounds: int = 4) -> sp.Expr:
-    """Evaluate derivatives and sums, innermost first, then settle index-range conditions;
-    repeat while that lets more evaluate (an inner KroneckerDelta sum leaves a Piecewise that
-    blocks the outer one, a derivative of a sum makes a new delta sum)."""
-    for _ in range(rounds):
-        done = within_index_ranges(e.replace(_to_evaluate, lambda node: node.doit(deep=False)))
-        if done == e:
-            break
-        e = done
-    return e
-
-
-def _to_evaluate(node: sp.Basic) -> bool:
-    """Whether to doit this node. A sum over a symbolic range k = 1..K of terms indexed by k
-    (y[k] z[k]) has no closed form, and SymPy's attempts to find one are slow: it is left as
-    it is unless a KroneckerDelta or a Piecewise in it can be summed. Leaving a sum alone is
-    always sound; the rungs still expand it and take constant factors out."""
-    if isinstance(node, sp.Derivative | sp.Subs | sp.Integral | sp.Limit):
-        return True
-    if not isinstance(node, sp.Sum | sp.Product):
-        return False
-    if all(bound.is_number for limit in node.limits for bound in limit[1:]):
-        return True
-    if node.function.has(sp.KroneckerDelta, sp.Piecewise):
-        return True
-    bound_vars = {limit[0] for limit in node.limits}
-    return not any(bound_vars & idx.free_symbols for atom in node.function.atoms(sp.Indexed) for idx in atom.indices)
-
-
-def within_index_ranges(expr: sp.Expr) -> sp.Expr:
-    """Use what an ``Idx('j', (1, K))`` declares, 1 <= j <= K: a condition such as K >= j
-    that SymPy leaves open (summing a KroneckerDelta gives Piecewise((x[j], K >= j), (0, True)))
-    becomes True. Only the index's own bounds are used, so nothing is assumed that the
-    declaration does not say."""
-    known: set[sp.Basic] = set()
-    bound = {limit[0] for node in expr.atoms(sp.Sum, sp.Product) for limit in node.limits}
-    for idx in expr.atoms(sp.Idx) - bound:  # a summation index ranges over its sum's limits instead
-        if idx.lower is not None:
-            known |= {sp.Ge(idx, idx.lower, evaluate=False), sp.Le(idx.lower, idx, evaluate=False)}
-        if idx.upper is not None:
-            known |= {sp.Le(idx, idx.upper, evaluate=False), sp.Ge(idx.upper, idx, evaluate=False)}
-    if not known or not expr.has(sp.Piecewise):
-        return expr
-    return expr.replace(lambda node: node in known, lambda node: sp.true)
-
-
-def canonical_sums(expr: sp.Expr) -> sp.Expr:
-    """Rename the bound index of every single-limit Sum (and Product) to a canonical dummy, so
-    sums that differ only in the name of their index (sum over k vs over j) become identical.
-    The dummy depends on how deeply sums nest inside the body, so an inner sum never captures
-    an outer index; renaming a bound variable never changes a value."""
-    if not expr.has(sp.Sum, sp.Product):
-        return expr
-    dummies: dict[tuple[object, ...], sp.Dummy] = {}
-
-    def height(e: sp.Basic) -> int:
-        below = max((height(a) for a in e.args), default=0)
-        return below + 1 if isinstance(e, sp.Sum | sp.Product) else below
-
-    def walk(e: sp.Basic) -> sp.Basic:
-        if not e.args or not e.has(sp.Sum, sp.Product):
-            return e
-        if isinstance(e, sp.Sum | sp.Product) and len(e.limits) == 1 and len(e.limits[0]) == 3:
-            body = walk(e.function)
-            var, lower, upper = e.limits[0]
-            lower, upper = walk(lower), walk(upper)
-            key = (type(e).__name__, height(body), tuple(sorted(var.assumptions0.items())))
-            new = dummies.setdefault(key, sp.Dummy(f"i{key[1]}", **var.assumptions0))
-            if new in body.free_symbols or lower.has(var) or upper.has(var):
-                return e.func(body, (var, lower, upper))
-            return e.func(body.xreplace({var: new}), (new, lower, upper))
-        return e.func(*[walk(a) for a in e.args])
-
-    try:
-        return walk(expr)
-    except (TypeError, ValueError, AttributeError):  # a node that cannot be rebuilt: leave the sums alone
-        return expr
-
-
 CHEAP_RUNGS: tuple[Rung, ...] = (
     ("cancel", lambda e: sp.cancel(e)),
     ("rewrite to exp, cancel", lambda e: sp.cancel(_elementary(e))),
@@ -261,60 +184,6 @@ def _is_zero(e: sp.Expr) -> bool:
     return e == 0 or (e.is_Number and e.is_zero is True)
 
 
-#: Every rung expands (cancel, expand, simplify). Past this many terms in the estimated full
-#: expansion, or a power of a sum past this exponent (its coefficients have hundreds of
-#: digits: cancel((x-a)^800 - (x-a)^799) alone takes 2 s), no rung returns in useful time,
-#: so the case is left to numeric screening instead.
-MAX_EXPANSION_TERMS = 20_000
-MAX_EXPANDED_EXPONENT = 300
-
-
-def _too_large_to_expand(expr: sp.Basic) -> bool:
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Pow) and node.exp.is_Integer and abs(int(node.exp)) > MAX_EXPANDED_EXPONENT \
-                and isinstance(node.base, sp.Add) and node.base.free_symbols:
-            return True
-    return expansion_terms(expr) > MAX_EXPANSION_TERMS
-
-
-def expansion_terms(expr: sp.Basic, cap: int = 10**12) -> int:
-    """An upper estimate of the number of terms of ``expand(expr)``, capped at ``cap``."""
-    memo: dict[sp.Basic, int] = {}
-
-    def terms(e: sp.Basic) -> int:
-        if e in memo:
-            return memo[e]
-        if not e.args:
-            n = 1
-        elif isinstance(e, sp.Add):
-            n = min(cap, sum(terms(a) for a in e.args))
-        elif isinstance(e, sp.Mul):
-            n = 1
-            for a in e.args:
-                n = min(cap, n * terms(a))
-        elif isinstance(e, sp.Pow) and e.exp.is_Integer and abs(int(e.exp)) >= 2:
-            k, power = terms(e.base), abs(int(e.exp))
-            n = 1 if k == 1 else min(cap, _binomial_capped(power + k - 1, k - 1, cap))
-        else:  # a function or a symbolic power: expand works inside, the node stays one term
-            n = 1
-            for a in e.args:
-                n = max(n, terms(a))
-        memo[e] = n
-        return n
-
-    return terms(expr)
-
-
-def _binomial_capped(n: int, k: int, cap: int) -> int:
-    k = min(k, n - k)
-    value = 1
-    for i in range(1, k + 1):
-        value = value * (n - k + i) // i
-        if value >= cap:
-            return cap
-    return value
-
-
 def _resum(reduced: sp.Expr, notes: list[str], name: str) -> sp.Expr:
     """After a rung has split or factored sums, sums over the same range may differ only in
     their index names again: rename the indices and cancel once more."""
@@ -330,7 +199,7 @@ def _prove_case(case: sp.Expr, rungs: tuple[Rung, ...], clock: Budget, notes: li
     """(method, None) when proved; (None, c) when the difference reduced to a nonzero constant c."""
     if _is_zero(case):
         return "assumptions", None
-    if _too_large_to_expand(case):
+    if too_large_to_expand(case):
         notes.append("too large to expand symbolically (left to numeric screening)")
         return None, None
     for name, rung in rungs:
