@@ -22,7 +22,7 @@ from derivkit.domains import REAL, Domain
 from derivkit.expansion import too_large_to_expand
 from derivkit.functions import to_elementary
 from derivkit.sums import canonical_sums, evaluate_sums
-from derivkit.screening import Counterexample, counterexample_at, domain_of
+from derivkit.screening import Counterexample, counterexample_at, domain_of, variables_by_name
 
 Rung = tuple[str, Callable[[sp.Expr], sp.Expr]]
 
@@ -58,30 +58,6 @@ class ProofResult:
     method: str | None = None
     refutation: Counterexample | None = None
     notes: tuple[str, ...] = field(default=())
-
-
-def _variables(*exprs: sp.Expr) -> dict[str, tuple[sp.Basic, ...]]:
-    """Free symbols (and Indexed atoms) grouped by name: 'p' typed by a student and the
-    derivation's positive 'p' are the same variable."""
-    groups: dict[str, list[sp.Basic]] = {}
-    for expr in exprs:
-        labels = {atom.base.label for atom in expr.atoms(sp.Indexed)} - _bare_symbols(expr)
-        for atom in expr.free_symbols:
-            if isinstance(atom, sp.Symbol | sp.Indexed) and not isinstance(atom, sp.Dummy) and atom not in labels:
-                key = str(atom)
-                if atom not in groups.setdefault(key, []):
-                    groups[key].append(atom)
-    return {name: tuple(syms) for name, syms in sorted(groups.items())}
-
-
-def _bare_symbols(expr: sp.Expr) -> set[sp.Basic]:
-    """The free symbols that occur outside an Indexed atom (so an IndexedBase's label, which
-    is no variable on its own, is left out unless it is also used bare)."""
-    hidden = {atom: sp.Dummy() for atom in expr.atoms(sp.Indexed)}
-    try:
-        return expr.xreplace(hidden).free_symbols if hidden else expr.free_symbols
-    except (TypeError, ValueError):  # a node that insists on an index: treat every label as bare
-        return expr.free_symbols
 
 
 def _natural_refinement(expr: sp.Expr, domains: dict[str, Domain]) -> dict[str, Domain]:
@@ -136,7 +112,7 @@ def _safe_xreplace(expr: sp.Expr, mapping: Mapping[sp.Basic, sp.Expr]) -> sp.Exp
 
 def prepare(a: sp.Expr, b: sp.Expr, domains: Mapping[str, Domain], natural: bool = False) -> Problem:
     """Put the difference a - b in terms of assumption-carrying symbols, one case per endpoint."""
-    variables = _variables(a, b)
+    variables = variables_by_name(a, b)
     proof_domains = dict(domains)
     if natural:
         proof_domains = _natural_refinement(a, _natural_refinement(b, proof_domains))

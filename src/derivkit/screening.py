@@ -90,6 +90,30 @@ def _digits_to_show(x: Number, y: Number) -> int:
     return 10 if gap > mpmath.mpf("1e-9") or gap == 0 else min(55, int(-mpmath.log10(gap)) + 4)
 
 
+def variables_by_name(*exprs: sp.Expr) -> dict[str, tuple[sp.Basic, ...]]:
+    """Free symbols (and Indexed atoms) grouped by name: 'p' typed by a student and the
+    derivation's positive 'p' are the same variable."""
+    groups: dict[str, list[sp.Basic]] = {}
+    for expr in exprs:
+        labels = {atom.base.label for atom in expr.atoms(sp.Indexed)} - _bare_symbols(expr)
+        for atom in expr.free_symbols:
+            if isinstance(atom, sp.Symbol | sp.Indexed) and not isinstance(atom, sp.Dummy) and atom not in labels:
+                key = str(atom)
+                if atom not in groups.setdefault(key, []):
+                    groups[key].append(atom)
+    return {name: tuple(syms) for name, syms in sorted(groups.items())}
+
+
+def _bare_symbols(expr: sp.Expr) -> set[sp.Basic]:
+    """The free symbols that occur outside an Indexed atom (so an IndexedBase's label, which
+    is no variable on its own, is left out unless it is also used bare)."""
+    hidden = {atom: sp.Dummy() for atom in expr.atoms(sp.Indexed)}
+    try:
+        return expr.xreplace(hidden).free_symbols if hidden else expr.free_symbols
+    except (TypeError, ValueError):  # a node that insists on an index: treat every label as bare
+        return expr.free_symbols
+
+
 def domain_of(name: str, domains: Mapping[str, Domain]) -> Domain:
     """The domain of a variable by name; an Indexed atom 'y[k]' or 'y[1, 2]' takes the domain
     declared for its base 'y'. Undeclared variables are real."""
@@ -163,7 +187,6 @@ def _screen_instances(a: sp.Expr, b: sp.Expr, domains: Mapping[str, Domain], rea
     is a counterexample to the general claim (its point names the size and the indices);
     agreement is evidence only, never a proof. None when the claim cannot be instantiated.
     """
-    from derivkit.proof import _variables  # proof imports this module
 
     bounded = [node for side in (a, b) for node in side.atoms(sp.Sum, sp.Product)]
     if any(side.has(sp.Integral, sp.Limit) for side in (a, b)):
@@ -203,7 +226,7 @@ def _screen_instances(a: sp.Expr, b: sp.Expr, domains: Mapping[str, Domain], rea
             continue
         if any(side.has(sp.Sum, sp.Product, sp.Idx) for side in (a_i, b_i)):
             continue
-        found = _screen_points(a_i, b_i, _variables(a_i, b_i), domains, real_only, seed + attempt,
+        found = _screen_points(a_i, b_i, variables_by_name(a_i, b_i), domains, real_only, seed + attempt,
                                target=POINTS_PER_INSTANCE)
         if found.counterexample is not None:
             where = {str(k): str(v) for k, v in sorted(values.items(), key=lambda kv: str(kv[0]))}

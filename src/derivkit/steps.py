@@ -11,8 +11,10 @@ kind never touches a dispatch chain.
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import sympy as sp
@@ -111,8 +113,8 @@ def apply_facts(expr: sp.Expr, facts: tuple[Relation, ...]) -> sp.Expr:
 
 
 @dataclass(frozen=True)
-class Step:
-    """Common fields; subclasses define ``relation`` and ``check``."""
+class Step(ABC):
+    """Common fields; each kind of step defines what it states and how it is verified."""
 
     index: int
     rule: str
@@ -122,11 +124,13 @@ class Step:
     kind: str = field(default="step", kw_only=True)
 
     @property
+    @abstractmethod
     def relation(self) -> Relation:
-        raise NotImplementedError
+        """What the step states (shown in handouts)."""
 
+    @abstractmethod
     def check(self, ctx: Context) -> StepVerdict:
-        raise NotImplementedError
+        """Verify the step on the domain."""
 
 
 @dataclass(frozen=True)
@@ -236,8 +240,9 @@ class SolveFor(Step):
     stated: sp.Expr | None = None
     kind: str = field(default="solve", kw_only=True)
 
-    @property
+    @cached_property
     def solutions(self) -> list[sp.Expr]:
+        """SymPy's solutions, computed once: the relation and the check both need them."""
         return sp.solve(sp.Eq(self.before.lhs, self.before.rhs, evaluate=False), self.variable)
 
     @property

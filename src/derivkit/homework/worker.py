@@ -19,7 +19,7 @@ from derivkit.errors import ParseError
 from derivkit.evaluate import Evaluator, Undefined, Unsupported
 from derivkit.homework.request import CheckRequest, CheckResult, invalid
 from derivkit.parsing import ParseLimits, parse
-from derivkit.screening import Counterexample, screen
+from derivkit.screening import Counterexample, screen, variables_by_name
 
 #: Parsing limits of a check. The parser's defaults, except that symbolic powers up to
 #: 10,000 (and numbers up to 20,000 bits, as the parser estimates (x-4*a)^6000) are allowed:
@@ -108,14 +108,9 @@ def quick_refutation(expected: sp.Expr, answer: sp.Expr, domains: Mapping[str, D
     start = time.perf_counter()
     if expected == answer:
         return None
-    groups: dict[str, list[sp.Basic]] = {}
-    for expr in (expected, answer):
-        for atom in expr.free_symbols:
-            if isinstance(atom, sp.Symbol) and not isinstance(atom, sp.Dummy) and atom not in groups.get(atom.name, []):
-                groups.setdefault(atom.name, []).append(atom)
     try:
         # a wrong answer almost always differs at the first points; agreement is the engine's job
-        screening = screen(expected, answer, {k: tuple(v) for k, v in groups.items()}, dict(domains), target=4)
+        screening = screen(expected, answer, variables_by_name(expected, answer), dict(domains), target=4)
     except Exception:  # noqa: BLE001 - the engine proper will have its say
         return None
     cex = screening.counterexample
