@@ -8,7 +8,7 @@ recorded in ``<out>/.cache/build.json``:
   and templates, the SymPy/matplotlib versions, the options) hash to the previous run's stamp;
 * verdicts are reused while ``Derivation.fingerprint()`` and the engine's source are unchanged;
 * a handout is re-rendered only when its derivation, verdicts, variant, date or the render
-  code changed, a figure only when plots.py or matplotlib changed, and a PDF is kept while the
+  code changed, a figure only when the plots package or matplotlib changed, and a PDF is kept while the
   hash of its .tex (and figures) is unchanged. Unchanged files are not rewritten.
 """
 
@@ -39,8 +39,13 @@ DEFAULT_OUT = Path("build/handouts")
 FORMATS = ("md", "tex", "pdf")
 STATE_FILE = Path(".cache") / "build.json"
 PACKAGE_DIR = Path(derivkit.__file__).resolve().parent
-PLOTS = PACKAGE_DIR / "plots.py"  # read, not imported: matplotlib and NumPy load only when a figure is drawn
-_NOT_ENGINE = {"build.py", "plots.py", "textreport.py"}
+PLOTS_DIR = PACKAGE_DIR / "plots"  # read, not imported: matplotlib and NumPy load only when a figure is drawn
+_NOT_ENGINE = {"build.py", "textreport.py"}
+
+
+def plots_sources() -> list[Path]:
+    """The figure modules: a changed drawing redraws (and re-renders, captions live there)."""
+    return sorted(PLOTS_DIR.glob("*.py"))
 
 
 @dataclass
@@ -85,15 +90,16 @@ def engine_key() -> str:
 def render_key() -> str:
     """What every rendered file depends on besides its derivation: the render package and figure captions."""
     files = [p for p in (PACKAGE_DIR / "render").rglob("*") if p.suffix in (".py", ".jinja")]
-    return digest(derivkit.__version__, sp.__version__, _files_digest([*files, PLOTS], PACKAGE_DIR))
+    return digest(derivkit.__version__, sp.__version__, _files_digest([*files, *plots_sources()], PACKAGE_DIR))
 
 
 def inputs_stamp(folder: Path, options: dict[str, object]) -> str:
     """Everything a build's output is a function of; equal stamps mean nothing to do. Of derivkit's
     own source that is the top-level modules (the engine, the authoring API, plots) and render/."""
     render_dir = PACKAGE_DIR / "render"
-    package = [*PACKAGE_DIR.glob("*.py"), *(p for p in render_dir.rglob("*") if p.suffix in (".py", ".jinja"))]
-    return digest(_files_digest(folder.glob("*.py"), folder), _files_digest(package, PACKAGE_DIR),
+    package = [*PACKAGE_DIR.glob("*.py"), *plots_sources(),
+               *(p for p in render_dir.rglob("*") if p.suffix in (".py", ".jinja"))]
+    return digest(_files_digest([*folder.glob("*.py"), *folder.glob("*.toml")], folder), _files_digest(package, PACKAGE_DIR),
                   sp.__version__, version("matplotlib"), platform.python_version(),
                   json.dumps(options, sort_keys=True, default=str))
 
@@ -206,7 +212,7 @@ class Builder:
         for fig in derivation.figures:
             for fmt in fmts:
                 name = f"figures/{fig}.{fmt}"
-                figures[name] = digest(PLOTS.read_bytes(), version("matplotlib"), name)
+                figures[name] = digest(_files_digest(plots_sources(), PACKAGE_DIR), version("matplotlib"), name)
                 self.produce(name, figures[name], lambda f=fig, x=fmt: _draw(f, self.out / "figures", x))
         verdicts = [(v.index, v.status, v.message, v.counterexample and v.counterexample.to_dict())
                     for v in report.steps]  # not the seconds: a re-verification alone changes no handout

@@ -30,8 +30,9 @@ import sympy as sp
 from derivkit.domains import Domain, parse_domain
 from derivkit.errors import DerivationError
 from derivkit.functions import as_expr
-from derivkit.steps import (ApplyToBothSides, Context, EquationRewrite, Operation, Relation, Rewrite, SolveFor, Step,
-                            StepVerdict)
+from derivkit.inequalities import RELATIONS
+from derivkit.steps import (ApplyToBothSides, Compare, Context, EquationRewrite, Operation, Relation, Rewrite, SolveFor,
+                            Step, StepVerdict)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Exercise:
     prompt: str
     answer: sp.Expr
     assume: Mapping[str, str] = field(default_factory=dict)
+    #: A common wrong answer (the grader must reject it; a key may show it as a pitfall).
+    wrong: sp.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,44 @@ class Chain:
         return self._operate(sp.Derivative(before, var), sp.diff(before, var), stated, rule, justification, needs,
                              exercise)
 
+    def compare(self, op: str, expr: sp.Expr, rule: str, justification: str = "",
+                needs: tuple[Relation, ...] = (), exercise: bool = False) -> Chain:
+        """The expression is ``op`` (<, <=, >, >=, !=) ``expr`` on the domain; a chain such as
+        a = b <= c then concludes a <= c. ``!=`` shows the two are not identical (a counterexample)."""
+        if op not in RELATIONS or op == "=":
+            raise DerivationError(f"chain {self.title!r}: compare() takes one of <, <=, >, >=, !=, not {op!r}")
+        before = self._expression()
+        return self._add(Compare(self._next(), rule, justification, before=before, after=as_expr(expr), op=op,
+                                 needs=tuple(needs), exercise=exercise), as_expr(expr))
+
+    def limit(self, var: sp.Symbol, point: sp.Expr, stated: sp.Expr | None = None, direction: str = "+",
+              rule: str = "take the limit", justification: str = "", exercise: bool = False) -> Chain:
+        """The limit of the current expression as ``var`` tends to ``point`` from ``direction``
+        (``"+"``, ``"-"`` or ``"+-"`` for both sides), computed by SymPy; ``stated`` is checked against it."""
+        before = self._expression()
+        point = as_expr(point)
+        return self._operate(sp.Limit(before, var, point, direction), sp.limit(before, var, point, direction),
+                             stated, rule, justification, (), exercise)
+
+    def gradient(self, variables: tuple[sp.Symbol, ...], stated: sp.Expr | None = None,
+                 rule: str = "the gradient", justification: str = "", needs: tuple[Relation, ...] = (),
+                 exercise: bool = False) -> Chain:
+        """The column of partial derivatives by ``variables`` (the layout of the variables'
+        vector), computed by SymPy; ``stated`` (a Matrix) is checked entry by entry."""
+        before = self._expression()
+        shown = sp.ImmutableMatrix([[sp.Derivative(before, v)] for v in variables])
+        result = sp.ImmutableMatrix([[sp.diff(before, v)] for v in variables])
+        return self._operate(shown, result, stated, rule, justification, needs, exercise)
+
+    def hessian(self, variables: tuple[sp.Symbol, ...], stated: sp.Expr | None = None,
+                rule: str = "the Hessian", justification: str = "", needs: tuple[Relation, ...] = (),
+                exercise: bool = False) -> Chain:
+        """The matrix of second partial derivatives, computed by SymPy; ``stated`` is checked entry by entry."""
+        before = self._expression()
+        shown = sp.ImmutableMatrix([[sp.Derivative(before, a, b) for b in variables] for a in variables])
+        result = sp.ImmutableMatrix([[sp.diff(before, a, b) for b in variables] for a in variables])
+        return self._operate(shown, result, stated, rule, justification, needs, exercise)
+
     def substitute(self, mapping: Mapping[sp.Basic, sp.Expr], stated: sp.Expr | None = None,
                    rule: str = "substitute the definition", justification: str = "",
                    needs: tuple[Relation, ...] = (), exercise: bool = False) -> Chain:
@@ -184,7 +225,23 @@ class Chain:
             raise DerivationError(f"chain {self.title!r} has no steps")
         first = self.steps[0]
         origin = first.shown if isinstance(first, Operation) else self.start_expr
-        return Relation(origin, self.current)
+        return Relation(origin, self.current, self._combined_op())
+
+    def _combined_op(self) -> str:
+        """What a chain of = and one-directional comparisons states end to end: a = b <= c < d
+        gives a < d. Mixed directions, or != followed by anything, state nothing and are refused."""
+        ops = [s.relation.op for s in self.steps if s.relation.op != "="]
+        if not ops:
+            return "="
+        if "!=" in ops:
+            if ops != ["!="] or self.steps[-1].relation.op != "!=":
+                raise DerivationError(f"chain {self.title!r}: != must be the chain's only comparison and its last step")
+            return "!="
+        directions = {op[0] for op in ops}
+        if len(directions) > 1:
+            raise DerivationError(f"chain {self.title!r} mixes < and > comparisons, so it concludes nothing")
+        strict = any(len(op) == 1 for op in ops)
+        return directions.pop() + ("" if strict else "=")
 
     # -- internals -----------------------------------------------------------------------
     def _next(self) -> int:
@@ -249,8 +306,10 @@ class Derivation:
         self.examples.append(example)
         return example
 
-    def exercise(self, prompt: str, answer: sp.Expr, assume: Mapping[str, str] | None = None) -> Exercise:
-        exercise = Exercise(prompt, as_expr(answer), dict(assume or {}))
+    def exercise(self, prompt: str, answer: sp.Expr, assume: Mapping[str, str] | None = None,
+                 wrong: sp.Expr | None = None) -> Exercise:
+        """A question whose ``answer`` ``derivkit check`` grades; ``wrong`` is a common mistake it must reject."""
+        exercise = Exercise(prompt, as_expr(answer), dict(assume or {}), None if wrong is None else as_expr(wrong))
         self.exercises.append(exercise)
         return exercise
 

@@ -93,6 +93,8 @@ def equivalent(
     """
     start = time.perf_counter()
     a, b = as_expr(a), as_expr(b)
+    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
+        return _equivalent_entries(a, b, domains, budget, semantics, seed)
     by_name = normalise_domains(domains)
     clock = Budget(start, budget)
 
@@ -102,6 +104,10 @@ def equivalent(
 
     if a == b:
         return done("proved", "structural", "the two sides are identical")
+    if _is_extended_constant(a) and _is_extended_constant(b) and (a.is_infinite or b.is_infinite):
+        # limits: oo and -oo are values, not points to skip; distinct ones differ everywhere
+        return done("refuted", "structural", f"{sp.sstr(a)} and {sp.sstr(b)} are different values",
+                    Counterexample({}, sp.sstr(a), sp.sstr(b)))
 
     natural = semantics == "natural"
     problem = prepare(a, b, by_name, natural=natural)
@@ -136,6 +142,34 @@ def equivalent(
                     notes=proof.notes)
     reason = screening.reason or "too few sample points where both sides are defined"
     return done("unknown", None, f"could not decide: {reason}", notes=proof.notes)
+
+
+def _is_extended_constant(e: sp.Basic) -> bool:
+    """A number, or one of the infinities a limit may return (not nan, not an interval)."""
+    return not e.free_symbols and (e.is_number or e in (sp.oo, -sp.oo, sp.zoo)) and e is not sp.nan
+
+
+def _equivalent_entries(a: sp.Basic, b: sp.Basic, domains: DomainSpec | None, budget: float,
+                        semantics: Semantics, seed: int) -> Verdict:
+    """Matrices (gradients, Hessians) are equal when they have one shape and every entry is
+    equal; the verdict is the weakest entry's, a refuted entry named with its counterexample."""
+    start = time.perf_counter()
+    shapes = [getattr(m, "shape", None) for m in (a, b)]
+    if shapes[0] != shapes[1]:
+        what = " and ".join("a scalar" if s is None else f"a {s[0]}x{s[1]} matrix" for s in shapes)
+        return Verdict("refuted", "structural", None, time.perf_counter() - start, f"the shapes differ: {what}")
+    verdicts = []
+    for (row, col), entry in zip(((r, c) for r in range(a.rows) for c in range(a.cols)), zip(a, b)):
+        verdict = equivalent(*entry, domains, budget=budget, semantics=semantics, seed=seed)
+        if verdict.status == "refuted":
+            return Verdict("refuted", verdict.method, verdict.counterexample, time.perf_counter() - start,
+                           f"entry ({row + 1}, {col + 1}): {verdict.message}")
+        verdicts.append(verdict)
+    rank = {"proved": 0, "numeric": 1, "unknown": 2}
+    weakest = max(verdicts, key=lambda v: rank[v.status])
+    methods = sorted({v.method for v in verdicts if v.method})
+    message = "every entry " + ("proved symbolically" if weakest.status == "proved" else weakest.message)
+    return Verdict(weakest.status, ", ".join(methods) or None, None, time.perf_counter() - start, message)
 
 
 __all__ = ["Verdict", "Counterexample", "equivalent", "normalise_domains", "REAL"]

@@ -84,7 +84,7 @@ def _differ(x: Number, y: Number, tolerance: mpmath.mpf = AGREE_TOLERANCE) -> bo
     return abs(x - y) > tolerance * scale
 
 
-def _digits_to_show(x: Number, y: Number) -> int:
+def digits_to_show(x: Number, y: Number) -> int:
     """Enough significant digits that two different values do not print the same."""
     gap = abs(x - y) / max(mpmath.mpf(1), abs(x), abs(y))
     return 10 if gap > mpmath.mpf("1e-9") or gap == 0 else min(55, int(-mpmath.log10(gap)) + 4)
@@ -123,7 +123,7 @@ def domain_of(name: str, domains: Mapping[str, Domain]) -> Domain:
     return domains.get(base, REAL) if base != name else REAL
 
 
-def _points(variables: Sequence[str], domains: Mapping[str, Domain], rng: random.Random) -> list[dict[str, Fraction]]:
+def sample_points(variables: Sequence[str], domains: Mapping[str, Domain], rng: random.Random) -> list[dict[str, Fraction]]:
     per_var = {name: domain_of(name, domains).samples(MAX_ATTEMPTS, rng) for name in variables}
     points = []
     for i in range(MAX_ATTEMPTS):
@@ -132,7 +132,7 @@ def _points(variables: Sequence[str], domains: Mapping[str, Domain], rng: random
     return points
 
 
-def _bind(symbols: Mapping[str, Sequence[sp.Basic]], point: Mapping[str, Fraction]) -> dict[sp.Basic, Fraction]:
+def bind_point(symbols: Mapping[str, Sequence[sp.Basic]], point: Mapping[str, Fraction]) -> dict[sp.Basic, Fraction]:
     return {sym: point[name] for name, syms in symbols.items() for sym in syms}
 
 
@@ -140,7 +140,7 @@ def counterexample_at(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.
                       point: Mapping[str, Fraction], real_only: bool = False,
                       tolerance: mpmath.mpf = AGREE_TOLERANCE, dps: int = LOW_DPS) -> Counterexample | None:
     """A confirmed counterexample at ``point``, or None if the sides agree or are undefined there."""
-    bound = _bind(symbols, point)
+    bound = bind_point(symbols, point)
     try:
         low = Evaluator(a, dps, real_only)(bound), Evaluator(b, dps, real_only)(bound)
         if not _differ(*low, tolerance):
@@ -152,7 +152,7 @@ def counterexample_at(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.
     if not _differ(*high, tolerance) or abs(gap_high - gap_low) > mpmath.mpf("1e-6") * gap_high:
         return None
     shown = {name: format_point_value(value) for name, value in point.items()}
-    digits = _digits_to_show(*high)
+    digits = digits_to_show(*high)
     return Counterexample(shown, format_value(high[0], digits), format_value(high[1], digits))
 
 
@@ -244,8 +244,8 @@ def _screen_points(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Bas
     names = sorted(symbols)
     agreed = 0
     eval_a, eval_b = Evaluator(a, LOW_DPS, real_only), Evaluator(b, LOW_DPS, real_only)
-    for point in _points(names, domains, rng):
-        bound = _bind(symbols, point)
+    for point in sample_points(names, domains, rng):
+        bound = bind_point(symbols, point)
         try:
             va, vb = eval_a(bound), eval_b(bound)
         except Undefined:
@@ -285,7 +285,7 @@ def grid_search(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]
     eval_a, eval_b = Evaluator(a, LOW_DPS, real_only), Evaluator(b, LOW_DPS, real_only)
     for combination in itertools.islice(itertools.product(*(values[n] for n in names)), GRID_POINTS):
         point = dict(zip(names, combination))
-        bound = _bind(symbols, point)
+        bound = bind_point(symbols, point)
         try:
             if not _differ(eval_a(bound), eval_b(bound)):
                 continue

@@ -231,6 +231,29 @@ class ApplyToBothSides(Step):
 
 
 @dataclass(frozen=True)
+class Compare(Step):
+    """An expression chain step that states an inequality or a difference, not an identity:
+    the previous form is <, <=, >, >= or != the new one on the domain (:mod:`derivkit.inequalities`)."""
+
+    before: sp.Expr = sp.S.Zero
+    after: sp.Expr = sp.S.Zero
+    op: str = ">="
+    kind: str = field(default="compare", kw_only=True)
+
+    @property
+    def relation(self) -> Relation:
+        return Relation(self.before, self.after, self.op)
+
+    def check(self, ctx: Context) -> StepVerdict:
+        from derivkit.inequalities import decide
+
+        start = time.perf_counter()
+        before, after = apply_facts(self.before, self.needs), apply_facts(self.after, self.needs)
+        verdict = decide(before, after, self.op, ctx.domains, budget=ctx.budget)
+        return combine(self.index, start, [(f"the claim {self.op}", verdict)])
+
+
+@dataclass(frozen=True)
 class SolveFor(Step):
     """Solve an equation for one variable: SymPy must find exactly one solution on the
     variable's domain, and the stated solution must equal it."""

@@ -1,0 +1,144 @@
+"""Decide an inequality, or a "not equal", on a domain: the engine's answer for claims that are
+not identities (sigma(z) (1 - sigma(z)) <= 1/4, a Hessian's quadratic form >= 0, softmax(z + c)
+!= l1(z + c)).
+
+Soundness as for equalities (:mod:`derivkit.equivalence`): ``proved`` only when SymPy's
+assumption system shows the sign of the gap on every case of the domain (intervals
+reparametrised so their bounds are visible, closed endpoints as cases of their own);
+``refuted`` only with a sampled point where the claim fails by more than the tolerance, at
+30 digits and again at 60; ``numeric`` when every sampled point satisfies it and nothing was
+proved. A "not equal" between constants is proved by exact evaluation; between expressions,
+by a counterexample to their equality that SymPy confirms exactly at its rational point.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+from derivkit.domains import Domain
+from derivkit.equivalence import DomainSpec, Verdict, equivalent, normalise_domains
+from derivkit.evaluate import Evaluator, Undefined, Unsupported
+from derivkit.functions import as_expr, to_elementary
+from derivkit.proof import prepare
+from derivkit.screening import (AGREE_TOLERANCE, LOW_DPS, MAX_ATTEMPTS, REQUIRED_POINTS, Counterexample, bind_point,
+                                digits_to_show, format_point_value, format_value, sample_points, variables_by_name)
+
+#: The relations a claim may state, and the sign its gap (larger side minus smaller) must have.
+ORDER_PREDICATES = {"<": "is_positive", ">": "is_positive", "<=": "is_nonnegative", ">=": "is_nonnegative"}
+RELATIONS = ("=", "!=", *ORDER_PREDICATES)
+
+
+def decide(lhs: sp.Expr, rhs: sp.Expr, op: str, domains: DomainSpec | None = None, budget: float = 5.0,
+           seed: int = 0) -> Verdict:
+    """Decide ``lhs op rhs`` for every point of the domain (``!=``: at some point)."""
+    if op not in RELATIONS:
+        raise ValueError(f"unknown relation {op!r}; use one of {', '.join(RELATIONS)}")
+    lhs, rhs = as_expr(lhs), as_expr(rhs)
+    if op == "=":
+        return equivalent(lhs, rhs, domains, budget=budget, seed=seed)
+    if op == "!=":
+        return _differs(lhs, rhs, domains, budget, seed)
+    return _ordered(lhs, rhs, op, normalise_domains(domains), seed)
+
+
+def gap(lhs: sp.Expr, rhs: sp.Expr, op: str) -> sp.Expr:
+    """The larger side minus the smaller one: positive (or nonnegative) exactly when the claim holds."""
+    return rhs - lhs if op in ("<", "<=") else lhs - rhs
+
+
+def _sign_shown(expr: sp.Expr, predicate: str) -> bool:
+    """Whether SymPy's assumptions show the sign, trying the forms in which they tend to see it."""
+    if getattr(expr, predicate) is True:
+        return True
+    elementary = to_elementary(expr)
+    for form in (elementary, lambda: sp.factor(sp.together(elementary)), lambda: sp.simplify(elementary)):
+        candidate = form() if callable(form) else form
+        if getattr(candidate, predicate) is True:
+            return True
+    return False
+
+
+def _ordered(lhs: sp.Expr, rhs: sp.Expr, op: str, domains: dict[str, Domain], seed: int) -> Verdict:
+    start = time.perf_counter()
+    difference = gap(lhs, rhs, op)
+    predicate = ORDER_PREDICATES[op]
+    problem = prepare(difference, sp.S.Zero, domains)
+    if all(_sign_shown(case, predicate) for case in problem.cases):
+        word = "positive" if predicate == "is_positive" else "nonnegative"
+        return Verdict("proved", "sign", seconds=time.perf_counter() - start,
+                       message=f"proved symbolically: the gap {sp.sstr(difference)} is {word}")
+    strict = op in ("<", ">")
+    symbols = variables_by_name(lhs, rhs)
+    rng = random.Random(seed)
+    satisfied = 0
+    for point in sample_points(list(symbols), domains, rng) if symbols else [{}]:
+        outcome = _violation(lhs, rhs, op, symbols, point, strict)
+        if isinstance(outcome, Counterexample):
+            return Verdict("refuted", "numeric", outcome, time.perf_counter() - start,
+                           f"the claim fails: {outcome.sentence('the left side', 'the right side')}")
+        satisfied += outcome
+    seconds = time.perf_counter() - start
+    if satisfied >= min(REQUIRED_POINTS, MAX_ATTEMPTS) and symbols:
+        return Verdict("numeric", "numeric", seconds=seconds,
+                       message=f"holds at {satisfied} sample points (30 digits); SymPy did not show the sign of the gap")
+    return Verdict("unknown", None, seconds=seconds,
+                   message="could not decide: SymPy did not show the sign of the gap and too few points could be sampled")
+
+
+def _violation(lhs: sp.Expr, rhs: sp.Expr, op: str, symbols: Mapping[str, tuple[sp.Basic, ...]],
+               point: Mapping[str, Fraction], strict: bool) -> Counterexample | bool:
+    """A confirmed counterexample at ``point``; else whether the claim held there (False: undefined)."""
+    bound = bind_point(symbols, point)
+    difference = gap(lhs, rhs, op)
+    try:
+        low = Evaluator(difference, LOW_DPS, real_only=True)(bound)
+        if low > AGREE_TOLERANCE or (not strict and low > -AGREE_TOLERANCE):
+            return True
+        if low > -AGREE_TOLERANCE:  # a strict claim at equality: too close to call numerically
+            return False
+        high_gap = Evaluator(difference, 2 * LOW_DPS, real_only=True)(bound)
+        sides = Evaluator(lhs, 2 * LOW_DPS, real_only=True)(bound), Evaluator(rhs, 2 * LOW_DPS, real_only=True)(bound)
+    except (Undefined, Unsupported):
+        return False
+    if high_gap > -AGREE_TOLERANCE or abs(high_gap - low) > mpmath.mpf("1e-6") * abs(high_gap):
+        return False
+    shown = {name: format_point_value(value) for name, value in point.items()}
+    digits = digits_to_show(*sides)
+    return Counterexample(shown, format_value(sides[0], digits), format_value(sides[1], digits))
+
+
+def _differs(lhs: sp.Expr, rhs: sp.Expr, domains: DomainSpec | None, budget: float, seed: int) -> Verdict:
+    start = time.perf_counter()
+    equal = equivalent(lhs, rhs, domains, budget=budget, seed=seed)
+    seconds = time.perf_counter() - start
+    if equal.status == "proved":
+        return Verdict("refuted", "symbolic", seconds=seconds,
+                       message=f"the two sides are equal everywhere ({equal.message})")
+    if equal.status != "refuted" or equal.counterexample is None:
+        return Verdict("unknown", None, seconds=seconds, message=f"could not show a difference: {equal.message}")
+    exact = _exact_difference(lhs, rhs, equal.counterexample)
+    if exact is not None and exact.is_zero is False:
+        return Verdict("proved", "exact", equal.counterexample, seconds,
+                       f"proved by exact evaluation: {equal.counterexample.sentence('the left side', 'the right side')}")
+    return Verdict("numeric", "numeric", equal.counterexample, seconds,
+                   f"differ numerically (confirmed at 60 digits): "
+                   f"{equal.counterexample.sentence('the left side', 'the right side')}")
+
+
+def _exact_difference(lhs: sp.Expr, rhs: sp.Expr, counterexample: Counterexample) -> sp.Expr | None:
+    """lhs - rhs at the counterexample's rational point, evaluated by SymPy (None if it cannot be)."""
+    try:
+        values = {name: sp.Rational(Fraction(text)) for name, text in counterexample.point.items()}
+    except (ValueError, ZeroDivisionError):
+        return None
+    symbols = variables_by_name(lhs, rhs)
+    mapping = {sym: values[name] for name, syms in symbols.items() for sym in syms if name in values}
+    if set(symbols) - set(values):
+        return None
+    return sp.simplify(to_elementary((lhs - rhs).xreplace(mapping).doit()))
