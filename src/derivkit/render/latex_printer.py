@@ -20,7 +20,7 @@ class HandoutLatexPrinter(LatexPrinter):
     """The one place handouts get expression LaTeX from."""
 
     def __init__(self, settings: dict[str, object] | None = None) -> None:
-        super().__init__({"order": "none", **(settings or {})})
+        super().__init__({"order": "none", "mat_str": "bmatrix", "mat_delim": "", **(settings or {})})
 
     # -- sums: "1 + e^{z}" and "1 - \\sigma" for transcendental terms, "x^2 + y^2 - 1" for polynomials --
     def _as_ordered_terms(self, expr: sp.Expr, order: str | None = None) -> list[sp.Expr]:
