@@ -96,11 +96,11 @@ d.example(s - y, {z: 2, y: 1}, r"A positive example ($y = 1$) scored $z = 2$ has
 d.example((s - y) * x1, {z: 0, y: 0, x1: 3},
           "A negative example ($y = 0$) at $z = 0$ with feature $x_1 = 3$ moves the weight $w_1$ by the gradient")
 d.exercise(r"Differentiate $L = -(y \log \sigma(z) + (1 - y) \log(1 - \sigma(z)))$ with respect to $z$ "
-           "and simplify.", s - y, assume={"y": "[0,1]"})
+           "and simplify.", s - y, assume={"y": "[0,1]"}, wrong=y - s)
 d.exercise(r"With $z = w_1 x_1 + w_2 x_2 + b$, find $\partial L/\partial w_1$ of the same loss, in terms of "
-           r"$\sigma(z)$, $y$ and $x_1$.", (s - y) * x1, assume={"y": "[0,1]"})
+           r"$\sigma(z)$, $y$ and $x_1$.", (s - y) * x1, assume={"y": "[0,1]"}, wrong=s - y)
 d.exercise(r"Find $\partial L/\partial b$ of the same loss, in terms of $\sigma(z)$ and $y$.", s - y,
-           assume={"y": "[0,1]"})
+           assume={"y": "[0,1]"}, wrong=s * (1 - s) * (s - y))
 d.figure("bce-loss-surface")
 
 derivation = d

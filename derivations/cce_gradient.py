@@ -135,11 +135,13 @@ d.example(p3[0] - y1, {z1: 1, z2: 2, z3: 3, y1: 1},
 d.example(p3[1] - y2, {z1: 1, z2: 2, z3: 3, y2: 0},
           r"and for a wrong class, $\partial L/\partial z_2 = p_2 - 0$ is")
 d.exercise(r"For $K = 3$ and the one-hot label $y = (1, 0, 0)$, the loss is "
-           r"$L = -\log\bigl(e^{z_1}/(e^{z_1} + e^{z_2} + e^{z_3})\bigr)$. Find $\partial L/\partial z_1$.", p3[0] - 1)
+           r"$L = -\log\bigl(e^{z_1}/(e^{z_1} + e^{z_2} + e^{z_3})\bigr)$. Find $\partial L/\partial z_1$.", p3[0] - 1,
+           wrong=1 - p3[0])
 d.exercise("Two classes: differentiate $p_1 = e^{z_1}/(e^{z_1} + e^{z_2})$ with respect to $z_2$.",
-           -sp.exp(z1) * sp.exp(z2) / (sp.exp(z1) + sp.exp(z2)) ** 2)
+           -sp.exp(z1) * sp.exp(z2) / (sp.exp(z1) + sp.exp(z2)) ** 2,
+           wrong=sp.exp(z1) * sp.exp(z2) / (sp.exp(z1) + sp.exp(z2)) ** 2)
 d.exercise(r"For $K = 3$, $y = (1, 0, 0)$ and $z_c = W_{c1} x_1 + W_{c2} x_2 + b_c$, find $\partial L/\partial W_{11}$ "
-           "in terms of $z_1$, $z_2$, $z_3$ and $x_1$.", (p3[0] - 1) * x1)
+           "in terms of $z_1$, $z_2$, $z_3$ and $x_1$.", (p3[0] - 1) * x1, wrong=p3[0] - 1)
 
 derivation = d
 

@@ -107,10 +107,12 @@ circle.equals(sp.S.Zero, rule="the two terms cancel",
 d.example(4 * x ** 3 + sp.exp(x) * sp.cos(sp.exp(x)), {x: 1},
           r"The slope of $x^4 + \sin(e^x)$ at $x = 1$, from the chain rule, is")
 d.exercise(r"Differentiate $\sin(x^2)\, e^x$ with the product rule.",
-           2 * x * sp.cos(x ** 2) * sp.exp(x) + sp.sin(x ** 2) * sp.exp(x))
-d.exercise("Differentiate $x^2/(1 + x^2)$ with the quotient rule and simplify.", 2 * x / (1 + x ** 2) ** 2)
+           2 * x * sp.cos(x ** 2) * sp.exp(x) + sp.sin(x ** 2) * sp.exp(x),
+           wrong=sp.cos(x ** 2) * sp.exp(x) + sp.sin(x ** 2) * sp.exp(x))
+d.exercise("Differentiate $x^2/(1 + x^2)$ with the quotient rule and simplify.", 2 * x / (1 + x ** 2) ** 2,
+           wrong=-2 * x / (1 + x ** 2) ** 2)
 d.exercise("Let $h(u, v) = uv^2$ with $u = x^2$ and $v = e^x$. Find $dh/dx$ by the chain rule.",
-           2 * x * sp.exp(2 * x) + 2 * x ** 2 * sp.exp(2 * x))
+           2 * x * sp.exp(2 * x) + 2 * x ** 2 * sp.exp(2 * x), wrong=2 * x * sp.exp(2 * x))
 d.figure("paraboloid-level-curve")
 
 derivation = d

@@ -65,9 +65,9 @@ der.conclude("sigmoid-derivative")
 d.example(sigmoid(z), {z: 2}, "A score of $z = 2$ gives a probability of")
 d.example(sigmoid(z) * (1 - sigmoid(z)), {z: 2}, "The slope of the sigmoid at $z = 2$ is")
 d.exercise(r"Differentiate $\sigma(z)$ with respect to $z$ and write the answer in terms of $\sigma(z)$.",
-           sigmoid(z) * (1 - sigmoid(z)))
-d.exercise(r"Solve $\log(p/(1-p)) = z$ for $p$.", 1 / (1 + sp.exp(-z)))
-d.exercise(r"Show that the logit inverts the sigmoid: simplify $\operatorname{logit}(\sigma(z))$.", z)
+           sigmoid(z) * (1 - sigmoid(z)), wrong=-sigmoid(z) * (1 - sigmoid(z)))
+d.exercise(r"Solve $\log(p/(1-p)) = z$ for $p$.", 1 / (1 + sp.exp(-z)), wrong=1 / (1 + sp.exp(z)))
+d.exercise(r"Show that the logit inverts the sigmoid: simplify $\operatorname{logit}(\sigma(z))$.", z, wrong=-z)
 d.figure("sigmoid")
 
 derivation = d

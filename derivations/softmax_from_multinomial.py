@@ -116,11 +116,12 @@ d.example(sigmoid(z[1] - z[2]), {z[1]: 2, z[2]: 0},
 
 z1, z2, z3, cc = sp.symbols("z1 z2 z3 c", real=True)
 d.exercise("For $K = 2$ classes write $p_1 = e^{z_1}/(e^{z_1} + e^{z_2})$ as a function of $z_1 - z_2$.",
-           sigmoid(z1 - z2))
+           sigmoid(z1 - z2), wrong=sigmoid(z1))
 d.exercise(r"For $K = 3$ classes, compute $\log p_1$ in terms of $z_1$, $z_2$, $z_3$.",
-           z1 - sp.log(sp.exp(z1) + sp.exp(z2) + sp.exp(z3)))
+           z1 - sp.log(sp.exp(z1) + sp.exp(z2) + sp.exp(z3)), wrong=z1 - sp.log(sp.exp(z2) + sp.exp(z3)))
+shift = sp.Symbol("c", real=True)  # the constant of the exercise (the common mistake shifts one score only)
 d.exercise("Add the same constant $c$ to both scores: simplify $e^{z_1 + c}/(e^{z_1 + c} + e^{z_2 + c})$.",
-           sp.exp(z1) / (sp.exp(z1) + sp.exp(z2)))
+           sp.exp(z1) / (sp.exp(z1) + sp.exp(z2)), wrong=sp.exp(z1 + shift) / (sp.exp(z1 + shift) + sp.exp(z2)))
 d.figure("softmax-vs-sigmoids")
 
 derivation = d
