@@ -30,7 +30,7 @@ import derivkit
 from derivkit import registry, render
 from derivkit.derivation import Derivation, DerivationReport
 from derivkit.errors import DerivkitError
-from derivkit.render.model import IndexEntry, Variant
+from derivkit.render.model import IndexEntry, IndexPart, Variant
 from derivkit.render.pdf import INSTALL_HINT, LatexError, compile_pdf, latexmk_available
 from derivkit.screening import Counterexample
 from derivkit.steps import StepVerdict
@@ -241,11 +241,17 @@ class Builder:
             self.result.errors.append(str(exc))
             self.echo(f"derivkit: error: {exc}")
 
-    def index(self, known: Sequence[Derivation]) -> None:
-        entries = [IndexEntry(d.id, e["title"], e["verified"], e["summary"], self._files(d.id))
-                   for d in known if (e := self.state.index.get(d.id))]
+    def index(self, known: Sequence[Derivation], course: Sequence[registry.CoursePart]) -> None:
+        entries = {d.id: IndexEntry(d.id, e["title"], e["verified"], e["summary"], self._files(d.id))
+                   for d in known if (e := self.state.index.get(d.id))}
+        ordered = [(p, tuple(entries[i] for i in p.ids if i in entries)) for p in course]
+        parts = [IndexPart(p.title, p.about, shown, n) for n, (p, shown) in enumerate((o for o in ordered if o[1]), 1)]
+        listed = {i for p in course for i in p.ids}
+        rest = tuple(e for i, e in entries.items() if i not in listed)
+        if rest:
+            parts.append(IndexPart("Further handouts" if course else "", "", rest))
         self.state.outputs.append("index.md")
-        if write_if_changed(self.out / "index.md", render.index(entries, self.date)):
+        if write_if_changed(self.out / "index.md", render.index(parts, self.date)):
             self.result.written.append(self.out / "index.md")
 
     def _files(self, derivation_id: str) -> tuple[tuple[str, str], ...]:
@@ -306,6 +312,7 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
     from derivkit import plots
 
     known = registry.load_all(folder)
+    course = registry.course(folder)  # a bad reading order fails before anything is written
     selected = [registry.load(i, folder) for i in dict.fromkeys(only)] if only else known
     for derivation in selected:
         for name in derivation.figures:
@@ -317,7 +324,7 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
     for derivation in bar:
         bar.set_postfix_str(derivation.id)
         builder.derivation(derivation)
-    builder.index(known)
+    builder.index(known, course)
     state.verdicts = {i: v for i, v in state.verdicts.items() if i in {d.id for d in known}}
     state.stamp = stamp if not builder.result.errors else ""
     state.save()

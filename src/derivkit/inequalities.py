@@ -27,7 +27,7 @@ from derivkit.evaluate import Evaluator, Undefined, Unsupported
 from derivkit.functions import as_expr, to_elementary
 from derivkit.proof import prepare
 from derivkit.screening import (AGREE_TOLERANCE, LOW_DPS, MAX_ATTEMPTS, REQUIRED_POINTS, Counterexample, bind_point,
-                                digits_to_show, format_point_value, format_value, sample_points, variables_by_name)
+                                digits_to_show, domain_of, format_point_value, format_value, sample_points, variables_by_name)
 
 #: The relations a claim may state, and the sign its gap (larger side minus smaller) must have.
 ORDER_PREDICATES = {"<": "is_positive", ">": "is_positive", "<=": "is_nonnegative", ">=": "is_nonnegative"}
@@ -77,11 +77,12 @@ def _ordered(lhs: sp.Expr, rhs: sp.Expr, op: str, domains: dict[str, Domain], se
     symbols = variables_by_name(lhs, rhs)
     rng = random.Random(seed)
     satisfied = 0
-    for point in sample_points(list(symbols), domains, rng) if symbols else [{}]:
+    for point in _with_zeros(sample_points(list(symbols), domains, rng), domains) if symbols else [{}]:
         outcome = _violation(lhs, rhs, op, symbols, point, strict)
         if isinstance(outcome, Counterexample):
-            return Verdict("refuted", "numeric", outcome, time.perf_counter() - start,
-                           f"the claim fails: {outcome.sentence('the left side', 'the right side')}")
+            why = (f"at {outcome.where()} both sides are {outcome.expected}" if outcome.expected == outcome.answer
+                   else outcome.sentence("the left side", "the right side"))
+            return Verdict("refuted", "numeric", outcome, time.perf_counter() - start, f"the claim {op} fails: {why}")
         satisfied += outcome
     seconds = time.perf_counter() - start
     if satisfied >= min(REQUIRED_POINTS, MAX_ATTEMPTS) and symbols:
@@ -89,6 +90,17 @@ def _ordered(lhs: sp.Expr, rhs: sp.Expr, op: str, domains: dict[str, Domain], se
                        message=f"holds at {satisfied} sample points (30 digits); SymPy did not show the sign of the gap")
     return Verdict("unknown", None, seconds=seconds,
                    message="could not decide: SymPy did not show the sign of the gap and too few points could be sampled")
+
+
+def _with_zeros(points: list[dict[str, Fraction]], domains: Mapping[str, Domain]) -> list[dict[str, Fraction]]:
+    """The sample points plus zero for each variable whose domain holds it: the sampler avoids 0
+    (a pole of many identities), but inequalities such as z**2 > 0 fail exactly there."""
+    if not points:
+        return points
+    names = [n for n in points[0] if domain_of(n, domains).contains(sp.S.Zero)]
+    zeros = [{**points[0], n: Fraction(0)} for n in names] + ([{**points[0], **dict.fromkeys(names, Fraction(0))}]
+                                                              if len(names) > 1 else [])
+    return zeros + points
 
 
 def _violation(lhs: sp.Expr, rhs: sp.Expr, op: str, symbols: Mapping[str, tuple[sp.Basic, ...]],
@@ -100,8 +112,8 @@ def _violation(lhs: sp.Expr, rhs: sp.Expr, op: str, symbols: Mapping[str, tuple[
         low = Evaluator(difference, LOW_DPS, real_only=True)(bound)
         if low > AGREE_TOLERANCE or (not strict and low > -AGREE_TOLERANCE):
             return True
-        if low > -AGREE_TOLERANCE:  # a strict claim at equality: too close to call numerically
-            return False
+        if low > -AGREE_TOLERANCE:  # a strict claim at (near) equality: only exact arithmetic can tell
+            return _exact_equality(lhs, rhs, op, symbols, point)
         high_gap = Evaluator(difference, 2 * LOW_DPS, real_only=True)(bound)
         sides = Evaluator(lhs, 2 * LOW_DPS, real_only=True)(bound), Evaluator(rhs, 2 * LOW_DPS, real_only=True)(bound)
     except (Undefined, Unsupported):
@@ -111,6 +123,22 @@ def _violation(lhs: sp.Expr, rhs: sp.Expr, op: str, symbols: Mapping[str, tuple[
     shown = {name: format_point_value(value) for name, value in point.items()}
     digits = digits_to_show(*sides)
     return Counterexample(shown, format_value(sides[0], digits), format_value(sides[1], digits))
+
+
+def _exact_equality(lhs: sp.Expr, rhs: sp.Expr, op: str, symbols: Mapping[str, tuple[sp.Basic, ...]],
+                    point: Mapping[str, Fraction]) -> Counterexample | bool:
+    """A strict claim whose sides agree to 30 digits at a rational point: refuted when SymPy finds
+    them exactly equal there (z**2 > 0 at z = 0), else counted as neither held nor refuted."""
+    mapping = {sym: sp.Rational(point[name]) for name, syms in symbols.items() for sym in syms}
+    try:
+        exact = sp.simplify(to_elementary(gap(lhs, rhs, op).xreplace(mapping)))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return False
+    if exact.is_zero is not True:
+        return False
+    shown = {name: format_point_value(value) for name, value in point.items()}
+    value = sp.sstr(sp.nsimplify(to_elementary(lhs.xreplace(mapping))))
+    return Counterexample(shown, value, value)
 
 
 def _differs(lhs: sp.Expr, rhs: sp.Expr, domains: DomainSpec | None, budget: float, seed: int) -> Verdict:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import sys
+import tomllib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +20,7 @@ from derivkit.derivation import Derivation
 from derivkit.errors import DerivationError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+COURSE_FILE = "course.toml"
 
 
 def derivations_dir() -> Path:
@@ -69,3 +72,37 @@ def load(derivation_id: str, folder: Path | None = None) -> Derivation:
     close = difflib.get_close_matches(derivation_id, found, n=1)
     hint = f"; did you mean {close[0]}?" if close else f"; known ids: {', '.join(found)}"
     raise DerivationError(f"unknown derivation id {derivation_id!r}{hint}")
+
+
+@dataclass(frozen=True)
+class CoursePart:
+    """One part of the suggested reading order: a title, a sentence about it, derivation ids in order."""
+
+    title: str
+    about: str
+    ids: tuple[str, ...]
+
+
+def course(folder: Path | None = None) -> tuple[CoursePart, ...]:
+    """The reading order in ``course.toml`` beside the scripts (none: no parts). Unknown or
+    repeated ids are errors, so the order cannot silently drift from the scripts."""
+    folder = folder or derivations_dir()
+    path = folder / COURSE_FILE
+    if not path.exists():
+        return ()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        parts = tuple(CoursePart(str(p["title"]), str(p.get("about", "")), tuple(map(str, p["derivations"])))
+                      for p in data.get("part", []))
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise DerivationError(f"{path}: not a valid course file ({exc}); each [[part]] needs a title and "
+                              "a derivations list") from None
+    listed = [i for part in parts for i in part.ids]
+    known = set(ids(folder))
+    for i in listed:
+        if i not in known:
+            close = difflib.get_close_matches(i, known, n=1)
+            raise DerivationError(f"{path}: unknown derivation id {i!r}" + (f"; did you mean {close[0]}?" if close else ""))
+    if len(listed) != len(set(listed)):
+        raise DerivationError(f"{path}: a derivation is listed twice: {sorted({i for i in listed if listed.count(i) > 1})}")
+    return parts

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from derivkit.errors import DerivkitError
-from derivkit.render.model import VARIANTS, Handout, IndexEntry, Variant
+from derivkit.render.model import VARIANTS, Handout, IndexEntry, IndexPart, Variant
 
 if TYPE_CHECKING:
     from derivkit.derivation import Derivation, DerivationReport
@@ -61,11 +61,11 @@ def latex(model: Handout) -> str:
     return render(TEMPLATES["tex"], h=model)
 
 
-def index(entries: Sequence[IndexEntry], date: str) -> str:
-    """The index page listing every handout with its verification status."""
+def index(parts: Sequence[IndexPart], date: str) -> str:
+    """The index page: every handout with its verification status, in the suggested reading order."""
     from derivkit.render.environment import render
 
-    return render(TEMPLATES["index"], entries=list(entries), date=date)
+    return render(TEMPLATES["index"], parts=list(parts), date=date)
 
 
-__all__ = ["VARIANTS", "Handout", "IndexEntry", "Variant", "build_date", "handout", "index", "latex", "markdown"]
+__all__ = ["VARIANTS", "Handout", "IndexEntry", "IndexPart", "Variant", "build_date", "handout", "index", "latex", "markdown"]

@@ -220,3 +220,13 @@ class IndexEntry:
     verified: bool
     summary: str
     files: tuple[tuple[str, str], ...]  # (label, relative path)
+
+
+@dataclass(frozen=True)
+class IndexPart:
+    """A part of the reading order in the index (``course.toml``), its handouts in reading order."""
+
+    title: str
+    about: str
+    entries: tuple[IndexEntry, ...]
+    number: int | None = None  # its place in the reading order; None for handouts outside it
