@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 
 import sympy as sp
 
 import derivkit
 from derivkit.derivation import Chain, Derivation, DerivationReport, Example, Exercise
+from derivkit.equivalence import equivalent
 from derivkit.errors import DerivationError
 from derivkit.render import build_date, linebreak, prose
 from derivkit.render.hiding import Hider
@@ -137,15 +139,29 @@ def exercise_view(number: int, exercise: Exercise, derivation: Derivation, show_
     if not show_answer:
         return ExerciseView(number, exercise.prompt)
     text = answer_text(exercise.answer)
-    return ExerciseView(number, exercise.prompt, to_latex(exercise.answer), text or "",
+    view = ExerciseView(number, exercise.prompt, to_latex(exercise.answer), text or "",
                         check_command(text, exercise, derivation) if text else "")
+    if exercise.wrong is None:
+        return view
+    refuted = equivalent(exercise.answer, exercise.wrong, {**grading_domains(exercise, derivation)})
+    if refuted.status != "refuted" or refuted.counterexample is None:
+        return view  # a mistake is only shown with the counterexample that proves it one
+    ce = refuted.counterexample
+    return replace(view, mistake=to_latex(exercise.wrong), mistake_where=ce.where(),
+                   mistake_values=(ce.expected, ce.answer))
+
+
+def grading_domains(exercise: Exercise, derivation: Derivation) -> dict[str, str]:
+    """The --assume domains ``derivkit check`` grades this exercise with: the derivation's
+    non-real domains of the answer's symbols, then the exercise's own."""
+    domains = {name: str(dom) for name, dom in derivation.domains.items() if str(dom) != "real"}
+    used = {str(s) for s in exercise.answer.free_symbols}
+    return {**{k: v for k, v in domains.items() if k in used}, **exercise.assume}
 
 
 def check_command(text: str, exercise: Exercise, derivation: Derivation) -> str:
     """The ``derivkit check`` command that grades a student's answer to this exercise."""
-    domains = {name: str(dom) for name, dom in derivation.domains.items() if str(dom) != "real"}
-    used = {str(s) for s in exercise.answer.free_symbols}
-    assume = {**{k: v for k, v in domains.items() if k in used}, **exercise.assume}
+    assume = grading_domains(exercise, derivation)
     parts = ["derivkit check", f'--expected "{text}"', '--answer "YOUR ANSWER"']
     parts += [f'--assume {name}="{domain}"' for name, domain in sorted(assume.items())]
     return " ".join(parts)

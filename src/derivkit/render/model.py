@@ -151,6 +151,9 @@ class ExerciseView:
     answer: str = ""
     answer_text: str = ""
     check_command: str = ""
+    mistake: str = ""  # a common wrong answer (LaTeX), shown only when the engine refuted it
+    mistake_where: str = ""  # the counterexample's point, e.g. "z = 0.5"
+    mistake_values: tuple[str, str] = ("", "")  # (reference, mistake) there
 
 
 @dataclass(frozen=True)
