@@ -147,3 +147,39 @@ def test_build_docs_py_runs_the_same_command(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "built 1 handout" in done.stdout
     assert "on 2024-01-01" in (tmp_path / "out" / "sigmoid-from-logit.md").read_text()
+
+
+# -- the reading order (course.toml) --------------------------------------------------------------
+
+def test_index_follows_the_reading_order_in_parts(tmp_path: Path) -> None:
+    folder = scripts(tmp_path / "d", ("alpha", "Alpha", RIGHT), ("beta", "Beta", RIGHT), ("gamma", "Gamma", RIGHT))
+    (folder / "course.toml").write_text('[[part]]\ntitle = "First things"\nabout = "Start with $z$."\n'
+                                        'derivations = ["beta"]\n\n[[part]]\ntitle = "Then"\nderivations = ["alpha"]\n')
+    assert build(tmp_path / "out", formats=["md"], folder=folder, **quiet()).exit_status == 0
+    index = (tmp_path / "out" / "index.md").read_text()
+    first, then, further = (index.index(h) for h in ("## 1. First things", "## 2. Then", "## Further handouts"))
+    assert first < index.index("[Beta](beta.md)") < then < index.index("[Alpha](alpha.md)") < further
+    assert further < index.index("[Gamma](gamma.md)")
+    assert "Start with $z$." in index
+
+
+@pytest.mark.parametrize(("course", "complaint"), [
+    ('[[part]]\ntitle = "A"\nderivations = ["alhpa"]\n', "unknown derivation id 'alhpa'; did you mean alpha?"),
+    ('[[part]]\ntitle = "A"\nderivations = ["alpha", "alpha"]\n', "listed twice"),
+    ('[[part]]\nderivations = ["alpha"]\n', "each [[part]] needs a title"),
+    ('[[part]\n', "not a valid course file"),
+])
+def test_a_bad_reading_order_is_a_clear_error_before_anything_is_written(tmp_path: Path, course: str,
+                                                                       complaint: str) -> None:
+    folder = scripts(tmp_path / "d", ("alpha", "Alpha", RIGHT))
+    (folder / "course.toml").write_text(course)
+    with pytest.raises(DerivkitError, match=complaint.replace("[", r"\[").replace("?", r"\?")):
+        build(tmp_path / "out", formats=["md"], folder=folder, **quiet())
+    assert not (tmp_path / "out" / "alpha.md").exists()
+
+
+def test_the_course_lists_every_derivation_once() -> None:
+    from derivkit import registry
+
+    listed = [i for part in registry.course() for i in part.ids]
+    assert sorted(listed) == sorted(registry.ids())

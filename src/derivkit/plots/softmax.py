@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 #: Sigmoid outputs that read 0.7, 0.6, 0.8: their logits are logit(0.7), logit(0.6), logit(0.8).
 SOFTMAX_LOGITS = np.array([logit(0.7), logit(0.6), logit(0.8)])
 
+#: The decision threshold of a multi-label classifier: class k is predicted when its probability exceeds it.
+THRESHOLD = 0.5
+
 
 def draw_softmax_vs_sigmoids(fig: Figure) -> None:
     z = SOFTMAX_LOGITS
@@ -29,6 +32,10 @@ def draw_softmax_vs_sigmoids(fig: Figure) -> None:
         ax.set_title(title)
         ax.text(0.5, 0.95, f"sum = {values.sum():.2f}", transform=ax.transAxes, ha="center", va="top",
                 fontweight="bold")
+        ax.axhline(THRESHOLD, color="gray", linewidth=1, linestyle="--")
+        passed = int((values > THRESHOLD).sum())
+        ax.text(0.5, 0.87, f"{passed} of {len(values)} above the threshold {THRESHOLD} (dashed)",
+                transform=ax.transAxes, ha="center", va="top", color="dimgray", fontsize=8)
         ax.set_ylim(0, 1.1)
         ax.grid(False, axis="x")
     axes[0].set_ylabel("probability")
