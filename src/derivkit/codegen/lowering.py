@@ -5,9 +5,9 @@ array; on a 10-million-element batch the allocations (page faults) cost as much 
 arithmetic. So the NumPy target is compiled rather than printed: the stable form's steps
 become a list of array operations (one NumPy call each, sub-expressions shared), every
 operation knows whether its result is full-size, a per-row value (after a reduction along
-the class axis), a per-example matrix or a boolean mask, and a liveness pass assigns
-buffers so that each operation writes into a dead operand's buffer (``out=``) whenever one
-exists. Per-row values are n times smaller and simply allocated.
+the class axis), a per-example matrix or a boolean mask; :mod:`derivkit.codegen.buffers`
+then assigns buffers so that each operation writes into a dead operand's buffer (``out=``)
+whenever one exists. Per-row values are n times smaller and simply allocated.
 """
 
 from __future__ import annotations
@@ -355,78 +355,3 @@ def lower_spec(spec: NumericSpec) -> Program:
     for name, expr in spec.steps:
         lowerer.step(name, expr)
     return lowerer.finish(spec.result)
-
-
-# -- buffers ------------------------------------------------------------------------------
-
-IN_PLACE_KINDS = ("ufunc",)
-IN_PLACE_ON_FIRST = ("put", "at_max", "put_at_max", "set_diagonal")
-
-
-@dataclass
-class Allocation:
-    """Buffer names: ``buffer[val.id]`` for full-size and matrix values (b0, b1, ...), plus the
-    values that need a fresh buffer (``fresh``) and the copies in-place operations need first."""
-
-    buffer: dict[int, str] = field(default_factory=dict)
-    fresh: set[int] = field(default_factory=set)
-    copy_first: set[int] = field(default_factory=set)
-    count: int = 0
-
-
-def _needs_buffer(val: Val) -> bool:
-    return val.shape in ("full", "matrix") and val.dtype == "float"
-
-
-def allocate(program: Program) -> Allocation:
-    """Assign buffers: write into a dying operand when possible, else reuse a free buffer."""
-    last_use: dict[int, int] = {}
-    for index, op in enumerate(program.ops):
-        for arg in op.args:
-            if isinstance(arg, Val):
-                last_use[arg.id] = index
-    if isinstance(program.result, Val):
-        last_use[program.result.id] = len(program.ops)
-    alloc = Allocation()
-    free: dict[str, list[str]] = {"full": [], "matrix": []}
-
-    def new_buffer(shape: str) -> str:
-        if free[shape]:
-            return free[shape].pop()
-        name = f"b{alloc.count}"
-        alloc.count += 1
-        return name
-
-    for index, op in enumerate(program.ops):
-        val = op.result
-        if _needs_buffer(val):
-            dying = [a for a in op.args if isinstance(a, Val) and _needs_buffer(a) and a.shape == val.shape
-                     and last_use.get(a.id) == index]
-            if op.kind in IN_PLACE_ON_FIRST:
-                base = op.args[0]
-                if isinstance(base, Val) and base in dying:
-                    alloc.buffer[val.id] = alloc.buffer[base.id]
-                else:
-                    name = new_buffer(val.shape)
-                    alloc.buffer[val.id] = name
-                    alloc.copy_first.add(val.id)
-            elif op.kind in IN_PLACE_KINDS and dying:
-                alloc.buffer[val.id] = alloc.buffer[dying[0].id]
-            else:
-                alloc.buffer[val.id] = new_buffer(val.shape)
-        taken = alloc.buffer.get(val.id)
-        released = set()
-        for arg in op.args:
-            if isinstance(arg, Val) and _needs_buffer(arg) and last_use.get(arg.id) == index:
-                name = alloc.buffer[arg.id]
-                if name != taken and name not in released:
-                    free[arg.shape].append(name)
-                    released.add(name)
-    # a buffer is created (np.empty) at its first appearance
-    seen: set[str] = set()
-    for op in program.ops:
-        name = alloc.buffer.get(op.result.id)
-        if name is not None and name not in seen:
-            seen.add(name)
-            alloc.fresh.add(op.result.id)
-    return alloc

@@ -18,7 +18,8 @@ from sympy.printing.numpy import JaxPrinter as SympyJaxPrinter
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pytorch import TorchPrinter as SympyTorchPrinter
 
-from derivkit.codegen.lowering import Allocation, Const, Input, Op, Operand, Program, Val, allocate, lower_spec
+from derivkit.codegen.buffers import Allocation, allocate
+from derivkit.codegen.lowering import Const, Input, Op, Operand, Program, Val, lower_spec
 from derivkit.codegen.specs import NumericSpec
 
 
