@@ -164,3 +164,29 @@ def test_not_equal_must_end_the_chain_and_directions_must_agree() -> None:
         after.final
     with pytest.raises(DerivationError, match="compare"):
         d.chain("eq").start(x).compare("=", x, rule="use equals")
+
+
+# -- what a chain concludes ------------------------------------------------------------------------
+
+def test_a_chain_concludes_about_its_last_operation_not_its_start() -> None:
+    d, _, x = small()
+    c = d.chain("rewrite, then differentiate")
+    c.start(sigmoid(x), rule="the sigmoid")
+    c.equals(1 / (1 + sp.exp(-x)), rule="definition")
+    c.differentiate(x, sp.exp(-x) / (1 + sp.exp(-x)) ** 2, rule="differentiate")
+    c.equals(sigmoid(x) * (1 - sigmoid(x)), rule="factor")
+    lhs, rhs = c.final
+    assert lhs == sp.Derivative(1 / (1 + sp.exp(-x)), x)  # never "sigma(z) = sigma(z)(1 - sigma(z))"
+    assert equivalent(lhs.doit(), rhs).status == "proved"
+
+
+def test_substituting_values_is_shown_as_evaluation_and_a_definition_keeps_the_identity() -> None:
+    d, p, x = small()
+    at = d.chain("odds at a point").start(p / (1 - p)).substitute({p: sp.Rational(1, 5)}, sp.Rational(1, 4),
+                                                                  rule="p = 1/5")
+    assert isinstance(at.final.lhs, sp.Subs) and at.final.rhs == sp.Rational(1, 4)
+    big = sp.Symbol("Z", positive=True)
+    defined = d.chain("a definition").start(sp.log(big)).substitute({big: 1 + sp.exp(x)}, sp.log(1 + sp.exp(x)),
+                                                                    rule="Z = 1 + e^z")
+    assert defined.final.lhs == sp.log(big)
+    assert d.verify().verified

@@ -108,7 +108,13 @@ class Chain:
                    needs: tuple[Relation, ...] = (), exercise: bool = False) -> Chain:
         """Replace symbols by their definitions (computed by SymPy); ``stated`` is checked against it."""
         before = self._expression()
-        return self._operate(before, before.subs(dict(mapping)), stated, rule, justification, needs, exercise)
+        pairs = {key: as_expr(value) for key, value in mapping.items()}
+        if all(value.is_number for value in pairs.values()):  # evaluation at a point: "before |_{p = 1/5}"
+            return self._operate(sp.Subs(before, tuple(pairs), tuple(pairs.values())), before.subs(pairs), stated,
+                                 rule, justification, needs, exercise)
+        # a definition (Z stands for sum_l e^{z_l}): the value is unchanged and the chain stays an identity
+        return self._operate(before, before.subs(pairs), stated, rule, justification, needs, exercise,
+                             preserves=True)
 
     def compute(self, operation: Callable[[sp.Expr], sp.Expr], stated: sp.Expr | None = None, *, rule: str,
                 justification: str = "", needs: tuple[Relation, ...] = (), exercise: bool = False) -> Chain:
@@ -155,8 +161,10 @@ class Chain:
             return self.current
         if not self.steps:
             raise DerivationError(f"chain {self.title!r} has no steps")
-        first = self.steps[0]
-        origin = first.shown if isinstance(first, Operation) else self.start_expr
+        # The last operation is what the chain's result is about: after start A, d/dz (A) = B, = C,
+        # d/dz (C) = D the chain shows d/dz C = D, never A = D.
+        operations = [s for s in self.steps if isinstance(s, Operation) and not s.preserves]
+        origin = operations[-1].shown if operations else self.start_expr
         return Relation(origin, self.current, self._combined_op())
 
     def _combined_op(self) -> str:
@@ -180,10 +188,10 @@ class Chain:
         return self.derivation._claim_index()
 
     def _operate(self, shown: sp.Expr, result: sp.Expr, stated: sp.Expr | None, rule: str, justification: str,
-                 needs: tuple[Relation, ...], exercise: bool) -> Chain:
+                 needs: tuple[Relation, ...], exercise: bool, preserves: bool = False) -> Chain:
         stated_expr = None if stated is None else as_expr(stated)
         step = Operation(self._next(), rule, justification, shown=shown, result=result, stated=stated_expr,
-                         needs=tuple(needs), exercise=exercise)
+                         needs=tuple(needs), exercise=exercise, preserves=preserves)
         return self._add(step, stated_expr if stated_expr is not None else result)
 
     def _add(self, step: Step, new_current: sp.Expr | Relation) -> Chain:

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import sympy as sp
 from sympy import Function, S, exp, log
+from sympy.core.logic import fuzzy_and
 
 
 class MLFunction(Function):
@@ -152,7 +153,7 @@ class logsumexp(MLFunction):  # noqa: N801
     _eval_rewrite_as_log = _eval_rewrite_as_exp
 
     def _eval_is_extended_real(self) -> bool | None:
-        return sp.fuzzy_and(z.is_extended_real for z in self.args)
+        return fuzzy_and(z.is_extended_real for z in self.args)
 
 
 #: Our functions, by the name users and derivations know them by.

@@ -162,6 +162,8 @@ class Operation(Step):
     shown: sp.Expr = sp.S.Zero
     result: sp.Expr = sp.S.Zero
     stated: sp.Expr | None = None
+    #: The result equals the input (substituting a definition): the chain stays an identity.
+    preserves: bool = field(default=False, kw_only=True)
     kind: str = field(default="operation", kw_only=True)
 
     @property
