@@ -82,6 +82,12 @@ class HandoutLatexPrinter(LatexPrinter):
         return r"\frac{%s}{%s}" % (above, below)
 
     # -- indices -------------------------------------------------------------------
+    def _print_Subs(self, subs: sp.Subs) -> str:
+        """An evaluation at a point, the way it is written by hand: f|_{p = 1/5, z = 0}."""
+        expr, old, new = subs.args
+        at = r",\ ".join(f"{self._print(o)} = {self._print(n)}" for o, n in zip(old, new))
+        return r"\left. %s \right|_{%s}" % (self._print(expr), at)
+
     def _print_Indexed(self, expr: sp.Indexed) -> str:
         base = self._print(expr.base)
         indices = ",".join(self._print(i) for i in expr.indices)
