@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from derivkit.errors import DerivationError
 from derivkit.plots import curves, softmax, surfaces
+from derivkit.plots import likelihood, normalisation
 from derivkit.plots.softmax import SOFTMAX_LOGITS
 from derivkit.plots.spec import FigureSpec
 from derivkit.plots.surfaces import BCE_X, BCE_Y, bce_gradient, bce_loss
@@ -38,7 +39,7 @@ _RC = {"svg.hashsalt": "derivkit", "svg.fonttype": "path", "font.size": 10, "axe
 _METADATA = {"svg": {"Date": None, "Creator": None},
              "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}
 
-_MODULES = (curves, softmax, surfaces)
+_MODULES = (curves, softmax, surfaces, normalisation, likelihood)
 
 FIGURES: dict[str, FigureSpec] = {figure.name: figure for module in _MODULES for figure in module.FIGURES}
 
