@@ -82,6 +82,21 @@ class HandoutLatexPrinter(LatexPrinter):
         return r"\frac{%s}{%s}" % (above, below)
 
     # -- indices -------------------------------------------------------------------
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        """As SymPy's, except that a negative number subtracted as written keeps its brackets:
+        substituting x1 = -5 into 1 - x1 shows 1 - (-5), never 1 - -5."""
+        tex = ""
+        for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            if i and term.could_extract_minus_sign():
+                tex, term = tex + " - ", -term
+            elif i:
+                tex += " + "
+            term_tex = self._print(term)
+            if self._needs_add_brackets(term) or (i and term_tex.startswith("-")):
+                term_tex = r"\left(%s\right)" % term_tex
+            tex += term_tex
+        return tex
+
     def _print_Subs(self, subs: sp.Subs) -> str:
         """An evaluation at a point, the way it is written by hand: f|_{p = 1/5, z = 0}."""
         expr, old, new = subs.args
