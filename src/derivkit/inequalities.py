@@ -52,15 +52,43 @@ def gap(lhs: sp.Expr, rhs: sp.Expr, op: str) -> sp.Expr:
     return rhs - lhs if op in ("<", "<=") else lhs - rhs
 
 
+#: simplify() is tried on a gap only below this many operations: it can take minutes on a sum
+#: of sigmoid products that the structural walk proves term by term in milliseconds.
+SIMPLIFY_MAX_OPS = 40
+
+
 def _sign_shown(expr: sp.Expr, predicate: str) -> bool:
-    """Whether SymPy's assumptions show the sign, trying the forms in which they tend to see it."""
+    """Whether SymPy's assumptions show the sign: on the whole gap, in the forms where they
+    tend to see it, or structurally (a sum of nonnegative terms, a product of positive factors)."""
     if getattr(expr, predicate) is True:
         return True
     elementary = to_elementary(expr)
-    for form in (elementary, lambda: sp.factor(sp.together(elementary)), lambda: sp.simplify(elementary)):
-        candidate = form() if callable(form) else form
-        if getattr(candidate, predicate) is True:
+    if _structural(elementary, predicate):
+        return True
+    if sp.count_ops(elementary) > SIMPLIFY_MAX_OPS:
+        return False
+    return any(getattr(form(elementary), predicate) is True
+               for form in (lambda e: sp.factor(sp.together(e)), sp.simplify))
+
+
+def _structural(expr: sp.Expr, predicate: str) -> bool:
+    """Term by term and factor by factor, each piece put over one denominator on its own:
+    1 - 1/(1 + e^{-s}) is e^{-s}/(1 + e^{-s}) > 0, which no assumption sees in the sum."""
+    if getattr(expr, predicate) is True or getattr(sp.together(expr), predicate) is True:
+        return True
+    if isinstance(expr, sp.Add):
+        nonnegative = all(_structural(term, "is_nonnegative") for term in expr.args)
+        return nonnegative and (predicate == "is_nonnegative"
+                                or any(_structural(term, "is_positive") for term in expr.args))
+    if isinstance(expr, sp.Mul):
+        if predicate == "is_positive":
+            return all(_structural(factor, "is_positive") for factor in expr.args)
+        return all(_structural(factor, "is_positive") or _structural(factor, "is_nonnegative")
+                   for factor in expr.args)
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
+        if expr.exp.is_even and predicate == "is_nonnegative" and expr.base.is_extended_real:
             return True
+        return _structural(expr.base, "is_positive")
     return False
 
 
