@@ -51,7 +51,7 @@ def test_a_quadratic_form_of_many_sigmoid_weights_is_proved_term_by_term() -> No
     v1, v2 = sp.symbols("v1 v2", real=True)
     form = sum(sigmoid(s) * (1 - sigmoid(s)) * ((n + 1) * v1 - (n % 3) * v2) ** 2 for n, s in enumerate(scores))
     verdict = decide(form, 0, ">=")  # simplify() on the whole sum took minutes; the walk is instant
-    assert verdict.status == "proved" and verdict.seconds < 5
+    assert verdict.status == "proved"
 
 
 def test_a_true_but_unprovable_inequality_is_numeric_never_proved() -> None:

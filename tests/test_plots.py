@@ -87,3 +87,22 @@ def test_sigmoid_figure_names_the_slope_without_stating_its_formula() -> None:
     """The sigmoid's derivative is a worksheet blank; the image is shared by every variant."""
     texts = drawn_text("sigmoid")
     assert r"$\sigma'(z)$" in texts and not any("1-" in t or "1 -" in t for t in texts)
+
+
+def test_bce_surface_draws_the_cost_and_gradient_the_loss_surface_derivation_proves() -> None:
+    """The figure's data is the derivation's toy dataset, and its arrows are the derived gradient."""
+    import sympy as sp
+
+    from derivkit import registry
+
+    d = registry.load("loss-surface-two-weights")
+    names = {str(v.symbol): v.symbol for v in d.variables}
+    w1, w2 = names["w1"], names["w2"]
+    scores = {names[f"s{n}"]: row[0] * w1 + row[1] * w2 for n, row in enumerate(plots.BCE_X.tolist(), start=1)}
+    gradient = d.results["toy-cost-gradient"].rhs.xreplace(scores)
+    cost = d.results["toy-cost"].rhs
+    modules = [{"sigmoid": lambda s: 1 / (1 + np.exp(-s))}, "numpy"]
+    at = np.array([0.3, -1.2, 2.0]), np.array([1.1, 0.4, -0.7])
+    g1, g2 = (sp.lambdify((w1, w2), entry, modules)(*at) for entry in gradient)
+    assert np.allclose(np.array(plots.bce_gradient(*at)), [g1, g2])
+    assert np.allclose(plots.bce_loss(*at), sp.lambdify((w1, w2), cost, modules)(*at))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from derivkit.plots.spec import FigureSpec, sigmoid
+from derivkit.toydata import LOGISTIC_INPUTS, LOGISTIC_LABELS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -17,6 +18,11 @@ def _few_ticks(ax: object, ticks: list[float], zticks: list[float]) -> None:
     ax.set_xticks(ticks)  # type: ignore[attr-defined]
     ax.set_yticks(ticks)  # type: ignore[attr-defined]
     ax.set_zticks(zticks)  # type: ignore[attr-defined]
+
+
+def paraboloid_gradient(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The gradient of f(x, y) = x^2 + y^2, (2x, 2y): the formula paraboloid-level-curves derives."""
+    return 2 * x, 2 * y
 
 
 def draw_paraboloid_level_curve(fig: Figure) -> None:
@@ -37,6 +43,14 @@ def draw_paraboloid_level_curve(fig: Figure) -> None:
     surface.set_box_aspect(None, zoom=0.92)  # room for the axis labels
     level = fig.add_subplot(panels[1])
     level.contour(x, y, z, levels=[1.0], colors="C3", linewidths=2.5)
+    angles = np.linspace(0, 2 * np.pi, 8, endpoint=False)
+    px, py = np.cos(angles), np.sin(angles)  # points of the level curve z = 1
+    gx, gy = paraboloid_gradient(px, py)
+    level.quiver(px, py, gx, gy, color="C0", angles="xy", scale_units="xy", scale=4, width=0.012,
+                 label=r"$\nabla f$")  # drawn at a quarter of its length
+    level.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    level.set_xlim(-1.75, 1.75)
+    level.set_ylim(-1.75, 1.75)
     level.set_aspect("equal")
     level.set_xticks([-1, 0, 1])
     level.set_yticks([-1, 0, 1])
@@ -45,11 +59,10 @@ def draw_paraboloid_level_curve(fig: Figure) -> None:
     level.set_title("level curve $z = 1$: $x^2 + y^2 = 1$")
 
 
-#: A tiny fixed dataset for the logistic-regression loss surface: rows x = (x1, x2), labels y.
-#: Not linearly separable, so the loss has its minimum inside the plot (near w = (0.7, 0.26)).
-BCE_X = np.array([[1.0, 2.0], [2.0, 0.5], [-1.0, -1.5], [-2.0, 1.0], [0.5, -1.0], [-0.5, 0.5], [1.5, -0.5],
-                  [-1.0, -0.5]])
-BCE_Y = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0])
+#: The toy dataset of the loss-surface-two-weights derivation (:mod:`derivkit.toydata`): rows
+#: x = (x1, x2), labels y. Not linearly separable, so the loss has its minimum inside the plot.
+BCE_X = np.array(LOGISTIC_INPUTS, dtype=float)
+BCE_Y = np.array(LOGISTIC_LABELS, dtype=float)
 
 
 def bce_loss(w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
@@ -59,7 +72,8 @@ def bce_loss(w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
 
 
 def bce_gradient(w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """dL/dw = mean((sigma(w . x) - y) x): the formula the bce-gradient derivation proves."""
+    """dL/dw = mean((sigma(w . x) - y) x): the gradient the bce-gradient and loss-surface-two-weights
+    derivations prove (the second on this very dataset)."""
     s = w1[..., None] * BCE_X[:, 0] + w2[..., None] * BCE_X[:, 1]
     r = sigmoid(s) - BCE_Y
     return np.mean(r * BCE_X[:, 0], axis=-1), np.mean(r * BCE_X[:, 1], axis=-1)
@@ -100,9 +114,11 @@ def draw_bce_loss_surface(fig: Figure) -> None:
 
 FIGURES = (
     FigureSpec("paraboloid-level-curve", "The surface $z = x^2 + y^2$ and its level curve at height $z = 1$, the unit "
-               "circle $x^2 + y^2 = 1$.", draw_paraboloid_level_curve, (7.2, 3.4),
-               formulas=("x", "y", "z", "z = x^2 + y^2", "z = 1", "x^2 + y^2 = 1")),
-    FigureSpec("bce-loss-surface", "The cross-entropy loss $L(w)$ of a logistic regression on eight points, over two "
+               r"circle $x^2 + y^2 = 1$. The arrows are the gradient $\nabla f$ of $f(x, y) = x^2 + y^2$ at points of "
+               "the circle, computed from its formula and drawn at a quarter of their length: they cross the "
+               "circle at right angles.", draw_paraboloid_level_curve, (7.2, 3.4),
+               formulas=("x", "y", "z", "z = x^2 + y^2", "z = 1", "x^2 + y^2 = 1", r"\nabla f")),
+    FigureSpec("bce-loss-surface", "The cross-entropy loss $L(w)$ of a logistic regression on four points, over two "
                r"weights $w_1$ and $w_2$. The arrows are $-\nabla L$, computed from the derived gradient; the star "
                "marks the minimum.", draw_bce_loss_surface, (7.2, 3.4),
                formulas=("w_1", "w_2", "L", "L(w)", r"-\nabla L")),
