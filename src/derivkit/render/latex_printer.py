@@ -97,6 +97,14 @@ class HandoutLatexPrinter(LatexPrinter):
             tex += term_tex
         return tex
 
+    def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
+        """A bracketed matrix whose entries are set like displayed formulas: amsmath's text style
+        shrinks the fractions of a gradient or a Hessian below reading size."""
+        rows = (" & ".join(r"\displaystyle " + self._print(entry) for entry in expr.row(r)) for r in range(expr.rows))
+        return r"\begin{bmatrix}%s\end{bmatrix}" % r" \\ ".join(rows)
+
+    _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
+
     def _print_Subs(self, subs: sp.Subs) -> str:
         """An evaluation at a point, the way it is written by hand: f|_{p = 1/5, z = 0}."""
         expr, old, new = subs.args
