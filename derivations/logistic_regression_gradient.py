@@ -5,7 +5,7 @@ Run it on its own: ``python derivations/logistic_regression_gradient.py`` prints
 
 import sympy as sp
 
-from derivkit import Derivation, Relation, sigmoid
+from derivkit import Derivation, Relation, named, sigmoid
 
 d = Derivation(
     "logistic-regression-gradient",
@@ -34,16 +34,6 @@ n, k = sp.symbols("n k", integer=True)  # summation indices: the examples, the f
 def cost(score: sp.Expr, label: sp.Expr) -> sp.Expr:
     """The cross-entropy of one example with this score and label."""
     return -label * sp.log(sigmoid(score)) - (1 - label) * sp.log(1 - sigmoid(score))
-
-
-def named(name: str, expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> sp.Expr:
-    """``expr`` shown as ``name(variables)``; SymPy differentiates it through ``expr``, so a gradient is
-    still computed from the written-out cost, while its left side shows the name only."""
-
-    def fdiff(self: sp.Function, argindex: int = 1) -> sp.Expr:
-        return sp.diff(expr, variables[argindex - 1]).xreplace(dict(zip(variables, self.args)))
-
-    return type(name, (sp.Function,), {"nargs": len(variables), "fdiff": fdiff})(*variables)
 
 
 row_times_w = sp.Sum(X[n, k] * w[k], (k, 1, D))  # z_n = (Xw)_n

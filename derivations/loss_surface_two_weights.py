@@ -6,7 +6,7 @@ Run it on its own: ``python derivations/loss_surface_two_weights.py`` prints eve
 
 import sympy as sp
 
-from derivkit import Derivation, Relation, sigmoid
+from derivkit import Derivation, Relation, named, sigmoid
 from derivkit.toydata import LOGISTIC_INPUTS, LOGISTIC_LABELS
 
 d = Derivation(
@@ -60,16 +60,6 @@ def spread(terms: list[sp.Expr]) -> sp.Expr:
         return sp.Mul(sp.Rational(1, N), term, evaluate=False)
 
     return sp.Add(*[part(term) for term in terms], evaluate=False)
-
-
-def named(name: str, expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> sp.Expr:
-    """``expr`` shown as ``name(variables)``; SymPy differentiates it through ``expr``, so a gradient or
-    Hessian is still computed from the written-out cost, while its left side shows the name only."""
-
-    def fdiff(self: sp.Function, argindex: int = 1) -> sp.Expr:
-        return sp.diff(expr, variables[argindex - 1]).xreplace(dict(zip(variables, self.args)))
-
-    return type(name, (sp.Function,), {"nargs": len(variables), "fdiff": fdiff})(*variables)
 
 
 J = spread([cost(s, y) for s, y in zip(linear, labels)])

@@ -61,3 +61,15 @@ def test_to_elementary_removes_our_functions():
 def test_latex_of_powers():
     assert sp.latex(sigmoid(z) ** 2) == r"\sigma\left(z\right)^{2}"
     assert sp.latex(softplus(z) ** 2).endswith("^{2}")
+
+
+def test_named_prints_its_name_and_differentiates_through_its_expression() -> None:
+    from derivkit import named
+    from derivkit.render.latex_printer import to_latex
+
+    w1, w2 = sp.symbols("w1 w2", real=True)
+    cost = sp.log(1 + sp.exp(-(w1 + 2 * w2)))
+    J = named("J", cost, (w1, w2))
+    assert to_latex(J) == r"J{\left(w_{1},w_{2} \right)}"
+    assert sp.simplify(sp.diff(J, w2) - sp.diff(cost, w2)) == 0
+    assert sp.simplify(sp.diff(J, w1, w2) - sp.diff(cost, w1, w2)) == 0

@@ -20,6 +20,7 @@ _LAZY: dict[str, str] = {
     "logit": "derivkit.functions",
     "softplus": "derivkit.functions",
     "logsumexp": "derivkit.functions",
+    "named": "derivkit.functions",
     "Domain": "derivkit.domains",
     "parse_domain": "derivkit.domains",
     "Verdict": "derivkit.equivalence",
@@ -33,7 +34,7 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "DerivkitError", "ParseError", "DomainError", "DerivationError", "EvaluationError", "SandboxError",
-    "sigmoid", "logit", "softplus", "logsumexp",
+    "sigmoid", "logit", "softplus", "logsumexp", "named",
     "Domain", "parse_domain", "Verdict", "equivalent", "Relation", "StepVerdict", "Derivation", "DerivationReport",
     "check",
 ]

@@ -183,3 +183,17 @@ def to_elementary(expr: sp.Expr) -> sp.Expr:
         lambda e: isinstance(e, tuple(ML_FUNCTIONS.values())),
         lambda e: e.rewrite(exp),
     )
+
+
+def named(name: str, expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> sp.Expr:
+    """``expr`` displayed as ``name(variables)``, e.g. a written-out cost as ``J(w_1, w_2)``.
+
+    SymPy differentiates it through ``expr``, so a gradient or Hessian step still computes its
+    result from the full form while its left side prints ``\\partial J/\\partial w_1`` instead of
+    the whole cost inside every partial.
+    """
+
+    def fdiff(self: Function, argindex: int = 1) -> sp.Expr:
+        return sp.diff(expr, variables[argindex - 1]).xreplace(dict(zip(variables, self.args)))
+
+    return type(name, (Function,), {"nargs": len(variables), "fdiff": fdiff})(*variables)
