@@ -185,6 +185,7 @@ class Builder:
         self.result = BuildResult(out, pdf_skipped="pdf" in formats and not latexmk_available())
         self.want_tex = "tex" in self.formats or "pdf" in self.formats
         self.render_key = render_key()
+        self.plots_key = digest(_files_digest(plots_sources(), PACKAGE_DIR), version("matplotlib"))
 
     def verdicts(self, derivation: Derivation) -> DerivationReport:
         report = None if self.force else self.state.report(derivation.id, derivation.fingerprint())
@@ -212,7 +213,7 @@ class Builder:
         for fig in derivation.figures:
             for fmt in fmts:
                 name = f"figures/{fig}.{fmt}"
-                figures[name] = digest(_files_digest(plots_sources(), PACKAGE_DIR), version("matplotlib"), name)
+                figures[name] = digest(self.plots_key, name)
                 self.produce(name, figures[name], lambda f=fig, x=fmt: _draw(f, self.out / "figures", x))
         verdicts = [(v.index, v.status, v.message, v.counterexample and v.counterexample.to_dict())
                     for v in report.steps]  # not the seconds: a re-verification alone changes no handout
