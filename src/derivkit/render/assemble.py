@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import cache
 
 import sympy as sp
 
 import derivkit
 from derivkit.derivation import Chain, Derivation, DerivationReport, Example, Exercise
-from derivkit.equivalence import equivalent
+from derivkit.equivalence import Verdict, equivalent
 from derivkit.errors import DerivationError
 from derivkit.render import build_date, linebreak, prose
 from derivkit.render.hiding import Hider
@@ -143,12 +144,18 @@ def exercise_view(number: int, exercise: Exercise, derivation: Derivation, show_
                         check_command(text, exercise, derivation) if text else "")
     if exercise.wrong is None:
         return view
-    refuted = equivalent(exercise.answer, exercise.wrong, {**grading_domains(exercise, derivation)})
+    refuted = _refutation(exercise.answer, exercise.wrong, tuple(sorted(grading_domains(exercise, derivation).items())))
     if refuted.status != "refuted" or refuted.counterexample is None:
         return view  # a mistake is only shown with the counterexample that proves it one
     ce = refuted.counterexample
     return replace(view, mistake=to_latex(exercise.wrong), mistake_where=ce.where(),
                    mistake_values=(ce.expected, ce.answer))
+
+
+@cache
+def _refutation(answer: sp.Expr, wrong: sp.Expr, domains: tuple[tuple[str, str], ...]) -> Verdict:
+    """The engine's verdict on a recorded mistake; the handout and the key both show it, once computed."""
+    return equivalent(answer, wrong, dict(domains))
 
 
 def grading_domains(exercise: Exercise, derivation: Derivation) -> dict[str, str]:
