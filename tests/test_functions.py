@@ -65,7 +65,7 @@ def test_latex_of_powers():
 
 def test_named_prints_its_name_and_differentiates_through_its_expression() -> None:
     from derivkit import named
-    from derivkit.render.latex_printer import to_latex
+    from derivkit.handouts.latex_printer import to_latex
 
     w1, w2 = sp.symbols("w1 w2", real=True)
     cost = sp.log(1 + sp.exp(-(w1 + 2 * w2)))

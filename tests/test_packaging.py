@@ -35,7 +35,7 @@ def test_installed_wheel_finds_derivations_outside_the_checkout(wheel: Path, tmp
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=300)
     env = {**os.environ, "PYTHONPATH": str(target)}
-    code = "from derivkit import registry; print(registry.derivations_dir()); print(' '.join(registry.ids()))"
+    code = "from derivkit.derivation import registry; print(registry.derivations_dir()); print(' '.join(registry.ids()))"
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr

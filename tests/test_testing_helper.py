@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 from derivkit import sigmoid
-from derivkit.equivalence import Verdict
+from derivkit.engine.equivalence import Verdict
 from derivkit.errors import ParseError
 from derivkit.testing import assert_equivalent
 

@@ -21,15 +21,15 @@ _LAZY: dict[str, str] = {
     "softplus": "derivkit.functions",
     "logsumexp": "derivkit.functions",
     "named": "derivkit.functions",
-    "Domain": "derivkit.domains",
-    "parse_domain": "derivkit.domains",
-    "Verdict": "derivkit.equivalence",
-    "equivalent": "derivkit.equivalence",
-    "Relation": "derivkit.steps",
-    "StepVerdict": "derivkit.steps",
+    "Domain": "derivkit.engine.domains",
+    "parse_domain": "derivkit.engine.domains",
+    "Verdict": "derivkit.engine.equivalence",
+    "equivalent": "derivkit.engine.equivalence",
+    "Relation": "derivkit.derivation.steps",
+    "StepVerdict": "derivkit.derivation.steps",
     "Derivation": "derivkit.derivation",
     "DerivationReport": "derivkit.derivation",
-    "check": "derivkit.homework",
+    "check": "derivkit.grading",
 }
 
 __all__ = [
@@ -54,9 +54,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # static analysers see the eager imports
-    from derivkit.derivation import Derivation, DerivationReport
-    from derivkit.domains import Domain, parse_domain
-    from derivkit.equivalence import Verdict, equivalent
+    from derivkit.derivation.derivation import Derivation, DerivationReport
+    from derivkit.engine.domains import Domain, parse_domain
+    from derivkit.engine.equivalence import Verdict, equivalent
     from derivkit.functions import logit, logsumexp, sigmoid, softplus
-    from derivkit.homework import check
-    from derivkit.steps import Relation, StepVerdict
+    from derivkit.grading import check
+    from derivkit.derivation.steps import Relation, StepVerdict

@@ -47,3 +47,46 @@ class EvaluationError(DerivkitError):
 
 class SandboxError(DerivkitError):
     """A bounded evaluation was killed (time or memory) or its worker died."""
+
+
+class ProseError(DerivationError):
+    """Prose whose ``$`` signs do not pair up (or that holds an empty formula ``$$``)."""
+
+
+class Undefined(EvaluationError):
+    """The expression has no (finite, or real when asked) value at this point."""
+
+
+class Unsupported(EvaluationError):
+    """The tree holds a node we cannot evaluate numerically (e.g. an unevaluated Sum)."""
+
+
+class NotGradable(DerivkitError):
+    """The expression has no form in the text syntax."""
+
+
+class UnknownFormula(DerivkitError, KeyError):
+    """A formula name that is not in the catalogue."""
+
+    def __str__(self) -> str:  # KeyError would print the repr of the message
+        return str(self.args[0])
+
+
+class LatexError(DerivkitError):
+    """latexmk failed on a generated .tex (a template bug, never the author's fault)."""
+
+
+class ExportError(DerivkitError):
+    """A formula cannot be exported to the requested target."""
+
+
+class ProofFailure(DerivkitError):
+    """A stable form could not be proved equal to its textbook formula: nothing is written."""
+
+
+class ProofSetupError(DerivkitError):
+    """A stable form cannot be turned into claims (an unsupported construct)."""
+
+
+class LoweringError(DerivkitError):
+    """The stable form uses a construct the array lowering does not know."""

@@ -22,8 +22,8 @@ from typing import Any
 
 import sympy as sp
 
-from derivkit.domains import Domain
-from derivkit.equivalence import Verdict, equivalent
+from derivkit.engine.domains import Domain
+from derivkit.engine.equivalence import Verdict, equivalent
 
 __all__ = ["assert_equivalent"]
 
@@ -54,7 +54,7 @@ def assert_equivalent(a: Any, b: Any, assume: Mapping[str, str | Domain] | None 
     (``syntax``: "text", "latex" or "auto"). ``assume`` maps variable names to domains
     (``"positive"``, ``"(0,1)"``, ``"[0,1]"``...; every other variable is real); its names
     are also declared to the parser, so ``e`` in ``assume`` is a variable, not Euler's
-    number. Returns the engine's :class:`~derivkit.equivalence.Verdict` on success.
+    number. Returns the engine's :class:`~derivkit.engine.equivalence.Verdict` on success.
     """
     __tracebackhide__ = True  # pytest: report the caller's line, not this helper's
     domains = dict(assume or {})

@@ -1,12 +1,12 @@
-"""``derivkit build``: the handouts (Markdown, LaTeX, PDF, figures, index) via :func:`derivkit.build.build`."""
+"""``derivkit build``: the handouts (Markdown, LaTeX, PDF, figures, index) via :func:`derivkit.handouts.build.build`."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from derivkit.build import DEFAULT_OUT, FORMATS, BuildResult, build
-from derivkit.render.model import VARIANTS
+from derivkit.handouts.build import DEFAULT_OUT, FORMATS, BuildResult, build
+from derivkit.handouts.model import VARIANTS
 
 
 def _choices(allowed: tuple[str, ...], what: str):  # noqa: ANN202 - an argparse type

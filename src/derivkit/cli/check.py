@@ -65,7 +65,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_check_command(args: argparse.Namespace) -> int:
-    from derivkit.homework.single import check, invalid
+    from derivkit.grading.single import check, invalid
 
     if args.batch is not None:
         if args.expected is not None or args.answer is not None:
@@ -97,8 +97,8 @@ def _report(result, as_json: bool) -> int:  # noqa: ANN001
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    from derivkit.homework.batch import grade_batch, read_batch, summary
-    from derivkit.homework.single import make_request
+    from derivkit.grading.batch import grade_batch, read_batch, summary
+    from derivkit.grading.single import make_request
 
     probe = make_request("0", "0", args.syntax, args.assume, args.timeout, args.semantics)
     if not hasattr(probe, "timeout"):

@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from derivkit import registry
-from derivkit.derivation import DerivationReport
+from derivkit.derivation import registry
+from derivkit.derivation.derivation import DerivationReport
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

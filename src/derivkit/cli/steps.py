@@ -42,7 +42,7 @@ def _read(path: str) -> str:
 
 
 def run_steps_command(args: argparse.Namespace) -> int:
-    from derivkit.homework.working import StepsReport, check_steps
+    from derivkit.grading.working import StepsReport, check_steps
 
     try:
         text = _read(args.file)

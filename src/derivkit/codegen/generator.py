@@ -16,24 +16,16 @@ from pathlib import Path
 import jinja2
 import sympy as sp
 
-from derivkit.catalogue import Formula, get
+from derivkit.formulas.catalogue import Formula, get
 from derivkit.codegen import proofs
 from derivkit.codegen.printers import JaxPrinter, NumpyKernelPrinter, TorchPrinter, functional_body
 from derivkit.codegen.specs import SPEC_BY_NAME, SPECS, NumericSpec
-from derivkit.errors import DerivkitError
+from derivkit.errors import DerivkitError, ExportError, ProofFailure
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NUMERIC_PATH = Path(__file__).resolve().parent.parent / "numeric.py"
 TARGETS = ("numpy", "torch", "jax", "latex")
 WIDTH = 92
-
-
-class ExportError(DerivkitError):
-    """A formula cannot be exported to the requested target."""
-
-
-class ProofFailure(DerivkitError):
-    """A stable form could not be proved equal to its textbook formula: nothing is written."""
 
 
 def environment() -> jinja2.Environment:
@@ -230,6 +222,6 @@ def _latex_steps(spec: NumericSpec) -> list[str]:
 
 
 def exportable(target: str) -> Sequence[str]:
-    from derivkit.catalogue import CATALOGUE
+    from derivkit.formulas.catalogue import CATALOGUE
 
     return [f.name for f in CATALOGUE if target == "latex" or (f.numeric and f.name in SPEC_BY_NAME)]

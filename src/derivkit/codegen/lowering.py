@@ -20,13 +20,10 @@ from sympy.codegen.cfunctions import expm1, log1p
 
 from derivkit.codegen.arrays import AxisShift, AxisSum, MaxIndicator, Outer, ReplaceAtMax, WithDiagonal
 from derivkit.codegen.specs import NumericSpec
+from derivkit.errors import LoweringError
 
 Shape = Literal["const", "row", "full", "matrix"]
 _RANK = {"const": 0, "row": 1, "full": 2, "matrix": 3}
-
-
-class LoweringError(ValueError):
-    """The stable form uses a construct the array lowering does not know."""
 
 
 @dataclass(frozen=True)

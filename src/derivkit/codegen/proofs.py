@@ -21,18 +21,14 @@ from sympy.codegen.cfunctions import log1p
 
 from derivkit.codegen.arrays import AxisShift, AxisSum, MaxIndicator, Outer, ReplaceAtMax, WithDiagonal
 from derivkit.codegen.specs import NumericSpec
-from derivkit.domains import Domain, parse_domain
-from derivkit.equivalence import Verdict, equivalent
-from derivkit.errors import DerivkitError
+from derivkit.engine.domains import Domain, parse_domain
+from derivkit.engine.equivalence import Verdict, equivalent
+from derivkit.errors import DerivkitError, ProofSetupError
 
 N_CLASSES = 3
 BUDGET = 20.0
 
 Value = sp.Expr | list  # a scalar, a vector (list of n) or a matrix (list of n lists)
-
-
-class ProofSetupError(DerivkitError):
-    """A stable form cannot be turned into claims (an unsupported construct)."""
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,17 @@ def suggest(name: str, candidates: Iterable[str]) -> str | None:
     """The closest known name, so a typo gets a concrete fix rather than a shrug."""
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def printable_functions() -> frozenset[str]:
+    """The function names that build a SymPy function of the same name (``exp``, ``sech``,
+    ``sigmoid``; not ``ln`` or ``arcsin``, which build ``log`` and ``asin``): the answer
+    printer writes exactly these, so every answer it prints is read back by the parser."""
+    names = set()
+    for name, spec in FUNCTIONS.items():
+        for arity in range(spec.min_args, min(spec.max_args, 2) + 1):
+            built = spec.build(*sp.symbols(f"x0:{arity}", real=True))
+            if type(built).__name__ == name:
+                names.add(name)
+    return frozenset(names)
+

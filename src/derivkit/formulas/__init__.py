@@ -1,0 +1,50 @@
+"""The verified formulas of machine learning: the SymPy forms and the catalogue that ties each
+to the derivation proving it.
+
+>>> import sympy as sp
+>>> from derivkit.formulas import softmax
+>>> z = sp.symbols("z1:4")
+>>> softmax(z)[0]
+exp(z1)/(exp(z1) + exp(z2) + exp(z3))
+
+Modules: :mod:`~derivkit.formulas.symbolic` (the textbook forms, as functions) and
+:mod:`~derivkit.formulas.catalogue` (one record per formula: inputs, generic indexed form,
+the derivation and result that prove it).
+"""
+
+from __future__ import annotations
+
+from derivkit.formulas.catalogue import CATALOGUE, Formula, get
+from derivkit.formulas.symbolic import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    categorical_cross_entropy,
+    chain_rule,
+    log_softmax,
+    logit,
+    logsumexp,
+    product_rule,
+    quotient_rule,
+    sigmoid,
+    sigmoid_grad,
+    softmax,
+    softmax_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits_grad,
+    softmax_jacobian,
+)
+
+
+def formula(name: str) -> Formula:
+    """The catalogue entry for ``name`` (an unknown name gets a suggestion)."""
+    return get(name)
+
+
+__all__ = [
+    "sigmoid", "logit", "softmax", "log_softmax", "logsumexp",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "categorical_cross_entropy", "softmax_cross_entropy_with_logits",
+    "sigmoid_grad", "binary_cross_entropy_with_logits_grad", "softmax_cross_entropy_with_logits_grad",
+    "softmax_jacobian", "chain_rule", "product_rule", "quotient_rule",
+    "CATALOGUE", "Formula", "formula",
+]

@@ -1,0 +1,71 @@
+"""Rendering derivations as handouts: a render model, then Jinja templates.
+
+``handout(derivation, report, variant)`` builds the model (:mod:`.model`); ``markdown`` and
+``latex`` lay it out with ``templates/handout.md.jinja`` and ``templates/handout.tex.jinja``.
+The build pipeline (:mod:`derivkit.handouts.build`) and Jupyter (:mod:`.notebook`) both come here.
+Jinja and the model assembly are imported on first use, so ``import derivkit.handouts`` is cheap
+(a cached ``derivkit build`` never needs them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from derivkit.errors import DerivkitError
+from derivkit.handouts.model import VARIANTS, Handout, IndexEntry, IndexPart, Variant
+
+if TYPE_CHECKING:
+    from derivkit.derivation.derivation import Derivation, DerivationReport
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+TEMPLATES = {"md": "handout.md.jinja", "tex": "handout.tex.jinja", "index": "index.md.jinja"}
+
+
+def build_date(date: dt.date | str | None = None) -> str:
+    """The date a handout states: given, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else today."""
+    if isinstance(date, dt.date):
+        return date.isoformat()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        if date:
+            return dt.date.fromisoformat(date).isoformat()
+        if epoch:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+    except ValueError:
+        raise DerivkitError(f"bad date {date or epoch!r}: use YYYY-MM-DD (or SOURCE_DATE_EPOCH in seconds)") from None
+    return dt.date.today().isoformat()
+
+
+def handout(derivation: Derivation, report: DerivationReport, variant: Variant = "handout", *,
+            date: dt.date | str | None = None, figures: Sequence[str] | None = None) -> Handout:
+    """The render model of one derivation in one variant (see :func:`derivkit.handouts.assemble.handout`)."""
+    from derivkit.handouts import assemble
+
+    return assemble.handout(derivation, report, variant, date=build_date(date), figures=figures)
+
+
+def markdown(model: Handout) -> str:
+    """The Markdown handout (runs of blank lines left by the template's loops collapsed to one)."""
+    from derivkit.handouts.environment import render
+
+    return _BLANK_RUNS.sub("\n\n", render(TEMPLATES["md"], h=model))
+
+
+def latex(model: Handout) -> str:
+    from derivkit.handouts.environment import render
+
+    return render(TEMPLATES["tex"], h=model)
+
+
+def index(parts: Sequence[IndexPart], date: str) -> str:
+    """The index page: every handout with its verification status, in the suggested reading order."""
+    from derivkit.handouts.environment import render
+
+    return render(TEMPLATES["index"], parts=list(parts), date=date)
+
+
+__all__ = ["VARIANTS", "Handout", "IndexEntry", "IndexPart", "Variant", "build_date", "handout", "index", "latex", "markdown"]

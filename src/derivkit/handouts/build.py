@@ -1,0 +1,341 @@
+"""The one build code path behind ``derivkit build`` and ``python build_docs.py``.
+
+For each selected derivation: verify, draw its figures, render each variant to Markdown
+and LaTeX, compile PDFs; then write ``index.md``. Nothing is redone without a reason, all
+recorded in ``<out>/.cache/build.json``:
+
+* the whole build is skipped when its inputs (the derivation scripts, derivkit's own source
+  and templates, the SymPy/matplotlib versions, the options) hash to the previous run's stamp;
+* verdicts are reused while ``Derivation.fingerprint()`` and the verifying source are unchanged;
+* a handout is re-rendered only when its derivation, verdicts, variant, date or the rendering
+  source changed, a figure only when the figure source or matplotlib changed, and a PDF is kept
+  while the hash of its .tex (and figures) is unchanged. Unchanged files are not rewritten.
+
+"Source" is never a hand list: :mod:`derivkit.handouts.sources` follows the imports from the
+code that computes each artefact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import sympy as sp
+
+import derivkit
+from derivkit import handouts as render
+from derivkit.derivation import registry
+from derivkit.derivation.derivation import Derivation, DerivationReport
+from derivkit.errors import DerivkitError
+from derivkit.handouts import sources
+from derivkit.handouts.model import IndexEntry, IndexPart, Variant
+from derivkit.handouts.pdf import INSTALL_HINT, LatexError, compile_pdf, latexmk_available
+from derivkit.engine.verdict import Counterexample
+from derivkit.derivation.steps import StepVerdict
+
+DEFAULT_OUT = Path("build/handouts")
+FORMATS = ("md", "tex", "pdf")
+STATE_FILE = Path(".cache") / "build.json"
+PACKAGE_DIR = sources.PACKAGE_DIR
+#: What each cached artefact is computed by (the modules reachable from these by imports).
+VERIFIER = ("derivkit.derivation",)
+RENDERER = ("derivkit.handouts", "derivkit.handouts.assemble", "derivkit.handouts.environment")
+FIGURES = ("derivkit.handouts.figures",)
+BUILDER = ("derivkit.handouts.build",)
+
+
+@dataclass
+class BuildResult:
+    """What a build did; ``exit_status`` is 0 only when every derivation verified and every PDF compiled."""
+
+    out: Path
+    reports: dict[str, DerivationReport] = field(default_factory=dict)
+    verified_now: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    pdf_skipped: bool = False
+    up_to_date: bool = False
+
+    @property
+    def verified(self) -> bool:
+        return all(r.verified for r in self.reports.values())
+
+    @property
+    def exit_status(self) -> int:
+        return 0 if self.verified and not self.errors else 1
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _files_digest(paths: Iterable[Path], root: Path) -> str:
+    return digest(*(f"{p.relative_to(root)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in sorted(paths)))
+
+
+def engine_key(root: Path = PACKAGE_DIR) -> str:
+    """The tool versions plus the source of every module verification runs: a changed engine or
+    authoring API re-verifies; a changed sandbox or printer does not."""
+    return digest(derivkit.__version__, sp.__version__, _files_digest(sources.closure(VERIFIER, root), root))
+
+
+def figures_key(root: Path = PACKAGE_DIR) -> str:
+    """The source of every module drawing a figure can run, and matplotlib's version."""
+    return digest(_files_digest(sources.closure(FIGURES, root), root), version("matplotlib"))
+
+
+def render_key(root: Path = PACKAGE_DIR) -> str:
+    """What every rendered file depends on besides its derivation and verdicts: the source of every
+    module rendering runs (hiding reads the parser, captions live with the figures) and the templates."""
+    files = [*sources.closure(RENDERER, root), *sources.templates(root)]
+    return digest(derivkit.__version__, sp.__version__, _files_digest(files, root))
+
+
+def inputs_stamp(folder: Path, options: dict[str, object], root: Path = PACKAGE_DIR) -> str:
+    """Everything a build's output is a function of; equal stamps mean nothing to do: the course's
+    scripts, the derivkit modules they and the build import, the templates, the tool versions."""
+    scripts = [*folder.glob("*.py"), *folder.glob("*.toml")]
+    package = {*sources.closure((*BUILDER, *VERIFIER, *RENDERER, *FIGURES), root),
+               *sources.closure_of_files(folder.glob("*.py"), root), *sources.templates(root)}
+    return digest(_files_digest(scripts, folder), _files_digest(package, root),
+                  sp.__version__, version("matplotlib"), platform.python_version(),
+                  json.dumps(options, sort_keys=True, default=str))
+
+
+def content_text(derivation: Derivation) -> str:
+    """What a handout shows beyond the verified steps (prose, examples, exercises, figures)."""
+    parts = [derivation.title, derivation.motivation, derivation.fingerprint(), repr(derivation.figures)]
+    parts += [f"{v.symbol!r}|{v.domain}|{v.meaning}" for v in derivation.variables]
+    parts += [f"{c.title}|{c.intro}|{c.premise}|{c.start_expr!r}|{c.premise_rule}|{c.premise_justification}"
+              f"|{c.conclusion}" for c in derivation.chains]
+    parts += [f"{sp.srepr(e.expr)}|{sorted((sp.srepr(k), sp.srepr(v)) for k, v in e.values.items())}|{e.text}"
+              for e in derivation.examples]
+    parts += [f"{x.prompt}|{sp.srepr(x.answer)}|{sorted(x.assume.items())}" for x in derivation.exercises]
+    return "\n".join(parts)
+
+
+def write_if_changed(path: Path, data: str | bytes) -> bool:
+    """Write unless the file already holds exactly ``data``; True when written."""
+    raw = data.encode() if isinstance(data, str) else data
+    if path.exists() and path.read_bytes() == raw:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(raw)
+    return True
+
+
+class BuildState:
+    """The on-disk cache: verdicts, the last stamp and outputs, and keys of rendered files, figures, PDFs."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path, self.key = path, key
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            data = {}
+        self.verdicts: dict[str, dict] = data.get("verdicts", {}) if data.get("key") == key else {}
+        self.stamp: str = data.get("stamp", "")
+        self.outputs: list[str] = data.get("outputs", [])
+        self.keys: dict[str, str] = data.get("keys", {})  # output file name -> key of its inputs
+        self.index: dict[str, dict] = data.get("index", {})
+
+    def report(self, derivation_id: str, fingerprint: str | None) -> DerivationReport | None:
+        """Cached verdicts; ``fingerprint=None`` trusts the entry (the whole-build stamp matched)."""
+        entry = self.verdicts.get(derivation_id)
+        if not entry or (fingerprint is not None and entry["fingerprint"] != fingerprint):
+            return None
+        steps = tuple(StepVerdict(**{**s, "counterexample": Counterexample(**s["counterexample"])
+                                     if s.get("counterexample") else None}) for s in entry["steps"])
+        return DerivationReport(derivation_id, entry["title"], steps)
+
+    def remember(self, derivation: Derivation, report: DerivationReport) -> None:
+        self.verdicts[derivation.id] = {"fingerprint": derivation.fingerprint(), "title": derivation.title,
+                                        "steps": [asdict(s) for s in report.steps]}
+
+    def unchanged(self, out: Path, stamp: str, only: Sequence[str] | None) -> dict[str, DerivationReport] | None:
+        """The last run's reports when its stamp matches and its outputs are all still there."""
+        if stamp != self.stamp or not all((out / name).exists() for name in self.outputs):
+            return None
+        reports = {i: self.report(i, None) for i in (dict.fromkeys(only) if only else self.verdicts)}
+        return reports if reports and all(reports.values()) else None  # type: ignore[return-value]
+
+    def fresh(self, out: Path, name: str, key: str) -> bool:
+        return self.keys.get(name) == key and (out / name).exists()
+
+    def save(self) -> None:
+        data = {"key": self.key, "stamp": self.stamp, "outputs": sorted(set(self.outputs)),
+                "verdicts": self.verdicts, "keys": self.keys, "index": self.index}
+        write_if_changed(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def stem(derivation_id: str, variant: Variant) -> str:
+    return derivation_id if variant == "handout" else f"{derivation_id}-{variant}"
+
+
+class Builder:
+    """One run of the build; use :func:`build`."""
+
+    def __init__(self, out: Path, formats: Sequence[str], variants: Sequence[Variant], date: str, force: bool,
+                 budget: float, echo: Callable[[str], None]) -> None:
+        self.out, self.formats, self.variants, self.date = out, tuple(formats), tuple(variants), date
+        self.force, self.budget, self.echo = force, budget, echo
+        self.state = BuildState(out / STATE_FILE, engine_key())
+        self.result = BuildResult(out, pdf_skipped="pdf" in formats and not latexmk_available())
+        self.want_tex = "tex" in self.formats or "pdf" in self.formats
+        self.render_key = render_key()
+        self.plots_key = figures_key()
+
+    def verdicts(self, derivation: Derivation) -> DerivationReport:
+        report = None if self.force else self.state.report(derivation.id, derivation.fingerprint())
+        if report is None:
+            report = derivation.verify(budget=self.budget)
+            self.state.remember(derivation, report)
+            self.result.verified_now.append(derivation.id)
+        return report
+
+    def produce(self, name: str, key: str, make: Callable[[], str | bytes | None]) -> None:
+        """Make ``out/name`` unless its recorded input key is unchanged (``make`` returning None wrote it)."""
+        self.state.outputs.append(name)
+        if not self.force and self.state.fresh(self.out, name, key):
+            return
+        data = make()
+        if data is None or write_if_changed(self.out / name, data):
+            self.result.written.append(self.out / name)
+        self.state.keys[name] = key
+
+    def derivation(self, derivation: Derivation) -> None:
+        report = self.verdicts(derivation)
+        self.result.reports[derivation.id] = report
+        fmts = (["svg"] if "md" in self.formats else []) + (["pdf"] if self.want_tex else [])
+        figures = {}
+        for fig in derivation.figures:
+            for fmt in fmts:
+                name = f"figures/{fig}.{fmt}"
+                figures[name] = digest(self.plots_key, name)
+                self.produce(name, figures[name], lambda f=fig, x=fmt: _draw(f, self.out / "figures", x))
+        verdicts = [(v.index, v.status, v.message, v.counterexample and v.counterexample.to_dict())
+                    for v in report.steps]  # not the seconds: a re-verification alone changes no handout
+        base = digest(content_text(derivation), json.dumps(verdicts, default=str), self.date, self.render_key)
+        for variant in self.variants:
+            model = _Lazy(lambda v=variant: render.handout(derivation, report, v, date=self.date))
+            name = stem(derivation.id, variant)
+            if "md" in self.formats:
+                self.produce(f"{name}.md", digest(base, variant, "md"), lambda m=model: render.markdown(m()))
+            if self.want_tex:
+                self.produce(f"{name}.tex", digest(base, variant, "tex"), lambda m=model: render.latex(m()))
+                if "pdf" in self.formats:  # keyed by the .tex text itself, as latexmk sees it
+                    tex = (self.out / f"{name}.tex").read_bytes()
+                    self.pdf(f"{name}.pdf", digest(tex, json.dumps(figures, sort_keys=True)))
+        self.state.index[derivation.id] = {"title": derivation.title, "verified": report.verified,
+                                           "summary": summary(report)}
+
+    def pdf(self, name: str, key: str) -> None:
+        if self.result.pdf_skipped:  # a PDF of an older .tex would be stale: better none than a wrong one
+            if self.state.keys.get(name) != key:
+                (self.out / name).unlink(missing_ok=True)
+            return
+        try:
+            self.produce(name, key, lambda: compile_pdf((self.out / name).with_suffix(".tex")) and None)
+        except LatexError as exc:
+            self.result.errors.append(str(exc))
+            self.echo(f"derivkit: error: {exc}")
+
+    def index(self, known: Sequence[Derivation], course: Sequence[registry.CoursePart]) -> None:
+        entries = {d.id: IndexEntry(d.id, e["title"], e["verified"], e["summary"], self._files(d.id))
+                   for d in known if (e := self.state.index.get(d.id))}
+        ordered = [(p, tuple(entries[i] for i in p.ids if i in entries)) for p in course]
+        parts = [IndexPart(p.title, p.about, shown, n) for n, (p, shown) in enumerate((o for o in ordered if o[1]), 1)]
+        listed = {i for p in course for i in p.ids}
+        rest = tuple(e for i, e in entries.items() if i not in listed)
+        if rest:
+            parts.append(IndexPart("Further handouts" if course else "", "", rest))
+        self.state.outputs.append("index.md")
+        if write_if_changed(self.out / "index.md", render.index(parts, self.date)):
+            self.result.written.append(self.out / "index.md")
+
+    def _files(self, derivation_id: str) -> tuple[tuple[str, str], ...]:
+        names = [(ext if v == "handout" else f"{v} {ext}", f"{stem(derivation_id, v)}.{ext}")
+                 for v in render.VARIANTS for ext in FORMATS]
+        return tuple((label, name) for label, name in names if (self.out / name).exists())
+
+
+def _draw(name: str, folder: Path, fmt: str) -> None:
+    from derivkit.handouts import figures as plots
+
+    plots.write_figure(name, folder, fmt)
+
+
+class _Lazy:
+    """Build the render model once, and only if some output needs rendering."""
+
+    def __init__(self, make: Callable[[], render.Handout]) -> None:
+        self.make, self.value = make, None
+
+    def __call__(self) -> render.Handout:
+        if self.value is None:
+            self.value = self.make()
+        return self.value
+
+
+def summary(report: DerivationReport) -> str:
+    counts = {s: sum(1 for v in report.steps if v.status == s) for s in ("proved", "numeric", "failed")}
+    if not report.verified:
+        return f"FAILED at step {', '.join(str(v.index) for v in report.failures)}"
+    return f"{counts['proved']} proved" + (f", {counts['numeric']} numerically checked" if counts["numeric"] else "")
+
+
+def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, only: Sequence[str] | None = None,
+          variants: Sequence[Variant] = ("handout",), date: dt.date | str | None = None, force: bool = False,
+          progress: bool | None = None, budget: float = 10.0, folder: Path | None = None,
+          echo: Callable[[str], None] | None = None) -> BuildResult:
+    """Build handouts into ``out``: ``<id>.md/.tex/.pdf`` (``<id>-worksheet.*``, ``<id>-key.*`` for the other
+    variants), ``figures/`` and ``index.md``. ``pdf`` implies the .tex. ``progress=None``: a bar on a terminal."""
+    bad = sorted(set(formats) - set(FORMATS)) + sorted(set(variants) - set(render.VARIANTS))
+    if bad:
+        raise DerivkitError(f"unknown format or variant {', '.join(bad)}; formats: {', '.join(FORMATS)}; "
+                            f"variants: {', '.join(render.VARIANTS)}")
+    say = echo or (lambda line: print(line, file=sys.stderr))
+    folder = folder or registry.derivations_dir()
+    builder = Builder(Path(out), formats, variants, render.build_date(date), force, budget, say)
+    if builder.result.pdf_skipped:
+        say(INSTALL_HINT)
+    options = {"formats": sorted(formats), "variants": sorted(variants), "only": sorted(only or []),
+               "date": builder.date, "budget": budget, "latexmk": not builder.result.pdf_skipped}
+    stamp, state = inputs_stamp(folder, options), builder.state
+    reports = None if force else state.unchanged(builder.out, stamp, only)
+    if reports:
+        builder.result.reports, builder.result.up_to_date = reports, True
+        return builder.result
+    from tqdm import tqdm
+
+    from derivkit.handouts import figures as plots
+
+    known = registry.load_all(folder)
+    course = registry.course(folder)  # a bad reading order fails before anything is written
+    selected = [registry.load(i, folder) for i in dict.fromkeys(only)] if only else known
+    for derivation in selected:
+        for name in derivation.figures:
+            plots.spec(name)  # an unknown figure name fails before anything is written
+    if not only:
+        state.outputs = []  # a full build lists its outputs afresh; --only adds to the last list
+    bar = tqdm(selected, desc="derivkit build", unit="derivation", file=sys.stderr,
+               disable=None if progress is None else not progress)
+    for derivation in bar:
+        bar.set_postfix_str(derivation.id)
+        builder.derivation(derivation)
+    builder.index(known, course)
+    state.verdicts = {i: v for i, v in state.verdicts.items() if i in {d.id for d in known}}
+    state.stamp = stamp if not builder.result.errors else ""
+    state.save()
+    return builder.result

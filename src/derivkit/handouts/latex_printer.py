@@ -1,0 +1,154 @@
+"""LaTeX for expressions in handouts: SymPy's printer, tuned to read like a textbook.
+
+SymPy's defaults are correct but sometimes read oddly on a blackboard: it writes
+``(1 - \\sigma(z)) \\sigma(z)`` and ``e^{z} + 1``, and ``{z}_{k}``. The fixes live here, as
+printer methods on the expression tree, so no caller ever edits LaTeX strings.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.conventions import requires_partial
+from sympy.printing.latex import LatexPrinter
+from sympy.simplify.radsimp import fraction
+
+from derivkit.ordering import factor_rank, ordered_terms, reorderable
+
+
+class HandoutLatexPrinter(LatexPrinter):
+    """The one place handouts get expression LaTeX from."""
+
+    def __init__(self, settings: dict[str, object] | None = None) -> None:
+        super().__init__({"order": "none", "mat_str": "bmatrix", "mat_delim": "", **(settings or {})})
+
+    # -- sums: "1 + e^{z}" and "1 - \\sigma" for transcendental terms, "x^2 + y^2 - 1" for polynomials --
+    def _as_ordered_terms(self, expr: sp.Expr, order: str | None = None) -> list[sp.Expr]:
+        return ordered_terms(expr) if isinstance(expr, sp.Add) else super()._as_ordered_terms(expr, order=order)
+
+    # -- products in textbook order: y (1 - y) log(p), sigma(z) (1 - sigma(z)) --
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        compound = compound_denominator(expr)
+        if compound is not None:  # (1/a) / (b/a) as written, not 1 / ((b/a) a), and not a fraction of fractions
+            with sp.evaluate(False):
+                numer = sp.Mul(*(a for a in expr.args if a is not compound))
+            return r"\left. %s \middle/ %s \right." % (self._print(numer), self._print(compound.base))
+        args = expr.args
+        if len(args) == 2 and args[0] is sp.S.NegativeOne and args[1].is_Number and args[1] >= 0:
+            return "- " + self._print(args[1])  # -y at y = 1 reads "-1", not "(-1) 1"
+        if len(args) == 2 and args[0] is sp.S.NegativeOne and isinstance(args[1], sp.Add):
+            return r"- \left(%s\right)" % self._print(args[1])  # -(a/b + c/d) with brackets that grow
+        if not reorderable(expr):
+            return super()._print_Mul(expr)
+        if expr.could_extract_minus_sign():
+            return "- " + self._print(-expr)
+        numer, denom = fraction(expr, exact=True)
+        if denom is not sp.S.One:
+            return r"\frac{%s}{%s}" % (self._print(numer), self._print(denom))
+        coeff, factors = expr.as_coeff_mul()
+        ordered = sorted(factors, key=lambda f: (factor_rank(f), sp.default_sort_key(f)))
+        parts = [] if coeff is sp.S.One else [self._print(coeff)]
+        for factor in ordered:
+            text = self._print(factor)
+            if isinstance(factor, sp.Add) or (parts and text.startswith("-")):  # (1 - y) (-sigma), not (1 - y) - sigma
+                text = r"\left(%s\right)" % text
+            # a factor printed with a leading number (2x times 2x^2) needs a dot: "2 x 2 x^{2}" reads as 2x2x^2
+            parts.append(r"\cdot " + text if parts and text[:1].isdigit() else text)
+        return " ".join(parts)
+
+    def _print_Pow(self, expr: sp.Pow) -> str:
+        """sigma(z)^2: SymPy would pass ``exp=`` to our functions' ``_latex``, which do not take it."""
+        if isinstance(expr.base, sp.Function) and hasattr(type(expr.base), "_latex") and not expr.exp.is_negative:
+            return r"%s^{%s}" % (self._print(expr.base), self._print(expr.exp))
+        return super()._print_Pow(expr)
+
+    # -- calculus ------------------------------------------------------------------
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        """\\frac{d}{dz} f, or \\frac{\\partial^{2}}{\\partial x \\partial y} f for several variables."""
+        inner = self._print(expr.expr)
+        if not (expr.expr.is_Atom or isinstance(expr.expr, (sp.Function, sp.Indexed, AppliedUndef))):
+            inner = r"\left(%s\right)" % inner
+        return f"{self.derivative_operator(expr)} {inner}"
+
+    def derivative_operator(self, expr: sp.Derivative) -> str:
+        """The operator part of a derivative, \\frac{d}{dz}; line breaking puts it before a bracket."""
+        d = r"\partial" if requires_partial(expr.expr) else "d"
+        total = sum(int(n) for _, n in expr.variable_count)
+        below = " ".join(
+            f"{d}{'' if d == 'd' else ' '}{self._print(v)}" + ("" if n == 1 else f"^{{{self._print(n)}}}")
+            for v, n in reversed(expr.variable_count)
+        )
+        above = d if total == 1 else f"{d}^{{{total}}}"
+        return r"\frac{%s}{%s}" % (above, below)
+
+    # -- indices -------------------------------------------------------------------
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        """As SymPy's, except that a negative number subtracted as written keeps its brackets:
+        substituting x1 = -5 into 1 - x1 shows 1 - (-5), never 1 - -5."""
+        tex = ""
+        for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
+            if i and term.could_extract_minus_sign():
+                tex, term = tex + " - ", -term
+            elif i:
+                tex += " + "
+            term_tex = self._print(term)
+            if self._needs_add_brackets(term) or (i and term_tex.startswith("-")):
+                term_tex = r"\left(%s\right)" % term_tex
+            tex += term_tex
+        return tex
+
+    def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
+        """A bracketed matrix whose entries are set like displayed formulas: amsmath's text style
+        shrinks the fractions of a gradient or a Hessian below reading size."""
+        rows = (" & ".join(r"\displaystyle " + self._print(entry) for entry in expr.row(r)) for r in range(expr.rows))
+        return r"\begin{bmatrix}%s\end{bmatrix}" % r" \\ ".join(rows)
+
+    _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
+
+    def _print_Subs(self, subs: sp.Subs) -> str:
+        """An evaluation at a point, the way it is written by hand: f|_{p = 1/5, z = 0}."""
+        expr, old, new = subs.args
+        at = r",\ ".join(f"{self._print(o)} = {self._print(n)}" for o, n in zip(old, new))
+        return r"\left. %s \right|_{%s}" % (self._print(expr), at)
+
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        base = self._print(expr.base)
+        indices = ",".join(self._print(i) for i in expr.indices)
+        return f"{base}_{{{indices}}}"
+
+    def _print_IndexedBase(self, expr: sp.IndexedBase) -> str:
+        return self._print(expr.label)
+
+    def _print_Idx(self, expr: sp.Idx) -> str:
+        """An index prints as its name; its range belongs in the table of symbols."""
+        return self._print(expr.label)
+
+    def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
+        i, j = (self._print(a) for a in expr.args)
+        simple = all(a.is_Atom for a in expr.args)
+        tex = rf"\delta_{{{i}{j}}}" if simple and len(i) == 1 and len(j) == 1 else rf"\delta_{{{i},{j}}}"
+        return f"{tex}^{{{exp}}}" if exp else tex
+
+
+def compound_denominator(expr: sp.Mul) -> sp.Pow | None:
+    """The one factor 1/(b/a) of an unevaluated quotient of fractions (SymPy never builds one
+    when it evaluates), so the quotient prints as "fraction / fraction"."""
+    found = [a for a in expr.args if isinstance(a, sp.Pow) and a.exp == -1 and isinstance(a.base, sp.Mul)
+             and any(isinstance(f, sp.Pow) and f.exp.is_negative for f in a.base.args)]
+    return found[0] if len(found) == 1 else None
+
+
+@cache
+def _printer() -> HandoutLatexPrinter:
+    return HandoutLatexPrinter()
+
+
+def derivative_operator(expr: sp.Derivative) -> str:
+    return _printer().derivative_operator(expr)
+
+
+def to_latex(expr: object) -> str:
+    """LaTeX for an expression (or anything sympifiable, e.g. a declared IndexedBase)."""
+    return _printer().doprint(expr)

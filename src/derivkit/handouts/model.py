@@ -1,0 +1,235 @@
+"""The render model: a derivation as plain, frozen data, every expression already LaTeX.
+
+Templates only lay this out. Anything that needs SymPy (printing, evaluating an example,
+deciding what a worksheet hides) happens while the model is assembled
+(:mod:`derivkit.handouts.assemble`), so a template can neither compute nor leak a hidden
+answer: a blank in the model has no LaTeX to leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Variant = Literal["handout", "worksheet", "key"]
+VARIANTS: tuple[Variant, ...] = ("handout", "worksheet", "key")
+
+
+@dataclass(frozen=True)
+class SymbolRow:
+    """One line of the table of symbols."""
+
+    latex: str
+    domain: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """An equation broken into lines for the LaTeX page. ``wide``: the left side gets its own
+    line(s) and the relation starts the next; otherwise ``lhs &= rhs[0]`` then ``&\\quad rhs[i]``.
+    A side left blank for students has no lines."""
+
+    lhs: tuple[str, ...] = ()
+    rhs: tuple[str, ...] = ()
+    wide: bool = False
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    """How a step's verdict reads: ``status`` is proved, numeric, failed or unchecked."""
+
+    status: str
+    label: str
+    message: str
+    counterexample: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("proved", "numeric")
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One numbered step. ``continues`` marks a row whose lhs is the previous row's rhs (LaTeX
+    aligns it as "= rhs"); ``blank``/``lhs_blank`` mean a side is left for the student (and is
+    then empty, and so are ``rule`` and ``justification``: the row is a fill-in);
+    ``highlight``/``lhs_highlight`` mark, in the key, a side the worksheet leaves blank."""
+
+    number: int
+    lhs: str
+    relation: str
+    rhs: str
+    rule: str
+    justification: str
+    verdict: VerdictView
+    exercise: bool = False
+    blank: bool = False
+    highlight: bool = False
+    lhs_blank: bool = False
+    lhs_highlight: bool = False
+    continues: bool = False
+    layout: Layout = Layout()
+
+    @property
+    def fill_in(self) -> bool:
+        """A step the student completes: its rule and justification are not shown."""
+        return self.blank or self.lhs_blank
+
+
+@dataclass(frozen=True)
+class Premise:
+    """Where a chain begins: ``given`` an equation, or ``start`` from an expression. A start
+    expression is shown once, as the left side of the chain's first step; the blank and
+    highlight flags (a given equation only) are as in :class:`StepRow`."""
+
+    kind: Literal["given", "start"]
+    lhs: str
+    relation: str
+    rhs: str
+    rule: str
+    justification: str
+    layout: Layout = Layout()
+    blank: bool = False
+    lhs_blank: bool = False
+    highlight: bool = False
+    lhs_highlight: bool = False
+
+
+@dataclass(frozen=True)
+class ChainView:
+    number: int
+    title: str
+    intro: str
+    premise: Premise | None
+    rows: tuple[StepRow, ...]
+    conclusion: str = ""
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """A named result; ``blank`` hides its right side on a worksheet, ``highlight`` marks it in
+    the key. ``title`` is the prose title of the chain that concludes it (the heading a reader
+    sees; ``name`` is its identifier)."""
+
+    name: str
+    lhs: str
+    relation: str
+    rhs: str
+    blank: bool = False
+    layout: Layout = Layout()
+    title: str = ""
+    highlight: bool = False
+
+
+@dataclass(frozen=True)
+class ExampleView:
+    """A worked example: ``expr`` at ``point`` is ``substituted``, which equals (or is about) ``value``."""
+
+    text: str
+    expr: str
+    point: tuple[tuple[str, str], ...]  # (symbol, value) pairs, LaTeX
+    substituted: str
+    value: str
+    exact: bool
+
+
+@dataclass(frozen=True)
+class FigureView:
+    name: str
+    caption: str
+    svg: str
+    pdf: str
+
+
+@dataclass(frozen=True)
+class ExerciseView:
+    """A question; the answer fields are empty when the variant hides answers."""
+
+    number: int
+    prompt: str
+    answer: str = ""
+    answer_text: str = ""
+    check_command: str = ""
+    mistake: str = ""  # a common wrong answer (LaTeX), shown only when the engine refuted it
+    mistake_where: str = ""  # the counterexample's point, e.g. "z = 0.5"
+    mistake_values: tuple[str, str] = ("", "")  # (reference, mistake) there
+
+
+@dataclass(frozen=True)
+class FailureView:
+    number: int
+    rule: str
+    chain: str
+    verdict: VerdictView
+
+
+@dataclass(frozen=True)
+class Footer:
+    derivkit_version: str
+    sympy_version: str
+    date: str
+    verified: bool
+    proved: int
+    numeric: int
+    failed: int
+
+    @property
+    def total(self) -> int:
+        return self.proved + self.numeric + self.failed
+
+
+@dataclass(frozen=True)
+class Handout:
+    """Everything one rendered document shows."""
+
+    id: str
+    title: str
+    motivation: str
+    variant: Variant
+    symbols: tuple[SymbolRow, ...]
+    chains: tuple[ChainView, ...]
+    results: tuple[ResultView, ...]
+    examples: tuple[ExampleView, ...]
+    figures: tuple[FigureView, ...]
+    exercises: tuple[ExerciseView, ...]
+    failures: tuple[FailureView, ...]
+    footer: Footer
+
+    @property
+    def verified(self) -> bool:
+        return not self.failures
+
+    @property
+    def show_answers(self) -> bool:
+        return self.variant != "worksheet"
+
+    @property
+    def has_blanks(self) -> bool:
+        return any(row.exercise for chain in self.chains for row in chain.rows)
+
+    @property
+    def fill_ins(self) -> tuple[StepRow, ...]:
+        """The steps the student completes on this worksheet (none in the other variants)."""
+        return tuple(row for chain in self.chains for row in chain.rows if row.fill_in)
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One handout in the index: where its files are and whether it verified."""
+
+    id: str
+    title: str
+    verified: bool
+    summary: str
+    files: tuple[tuple[str, str], ...]  # (label, relative path)
+
+
+@dataclass(frozen=True)
+class IndexPart:
+    """A part of the reading order in the index (``course.toml``), its handouts in reading order."""
+
+    title: str
+    about: str
+    entries: tuple[IndexEntry, ...]
+    number: int | None = None  # its place in the reading order; None for handouts outside it

@@ -1,0 +1,102 @@
+"""Which of derivkit's own source files an artefact depends on, found from the imports.
+
+The build cache keys verdicts, figures and rendered pages by the source of every derivkit
+module that can change them. A hand-kept list goes stale the day someone adds an import (the
+worksheets' hiding reads the parser, which no list covered), so the list is computed: the
+modules reachable from a root by ``import`` statements anywhere in a module (function-level
+imports included; ``TYPE_CHECKING`` blocks and Jupyter's ``_repr_*_`` hooks excluded: they never
+run when an artefact is made), read with :mod:`ast` without importing anything. The layering
+test reads imports the same way (:func:`imports`).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+
+import derivkit
+
+PACKAGE_DIR = Path(derivkit.__file__).resolve().parent
+
+
+def module_file(module: str, root: Path = PACKAGE_DIR) -> Path | None:
+    """The file of a ``derivkit.*`` module (its ``__init__.py`` for a package), if it exists."""
+    if module != "derivkit" and not module.startswith("derivkit."):
+        return None
+    path = root.joinpath(*module.split(".")[1:])
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def is_repr_hook(name: str) -> bool:
+    """Jupyter's display hooks (``_repr_markdown_``): they render, so they may import upwards."""
+    return name.startswith("_repr_") and name.endswith("_")
+
+
+def imports(tree: ast.AST) -> Iterator[str]:
+    """Every module an import statement in ``tree`` names (``from a import b`` yields a and a.b)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, ast.FunctionDef) and is_repr_hook(node.name):
+            continue
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+        stack.extend(ast.iter_child_nodes(node))
+
+
+@cache
+def _direct(path: Path, root: Path) -> tuple[str, ...]:
+    return tuple(sorted(set(imports(ast.parse(path.read_text(encoding="utf-8"), str(path))))))
+
+
+def _parents(module: str) -> Iterator[str]:
+    parts = module.split(".")
+    yield from (".".join(parts[:i]) for i in range(1, len(parts)))
+
+
+def closure(roots: Iterable[str], root: Path = PACKAGE_DIR) -> list[Path]:
+    """The source files of ``roots`` and of every derivkit module they import, transitively
+    (a module's parent packages included: importing it runs their ``__init__``)."""
+    seen: set[str] = set()
+    files: set[Path] = set()
+    todo = list(roots)
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        path = module_file(module, root)
+        if path is None:
+            continue
+        files.add(path)
+        todo.extend(_parents(module))
+        todo.extend(_direct(path, root))
+    return sorted(files)
+
+
+def closure_of_files(paths: Iterable[Path], root: Path = PACKAGE_DIR) -> list[Path]:
+    """The derivkit source that scripts outside the package (derivations) import."""
+    modules = {m for p in paths for m in _direct(Path(p), root)}
+    return closure(modules, root)
+
+
+def templates(root: Path = PACKAGE_DIR) -> list[Path]:
+    """The handout templates (Jinja reads them at render time; no import names them)."""
+    return sorted((root / "handouts" / "templates").glob("*.jinja"))
