@@ -54,8 +54,8 @@ from sympy.parsing.sympy_parser import (
 )
 
 import derivkit
-from derivkit.homework import check
-from derivkit.sandbox import Limits, WorkerPool
+from derivkit.grading import check
+from derivkit.grading.sandbox import Limits, WorkerPool
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
