@@ -33,10 +33,26 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
-    "DerivkitError", "ParseError", "DomainError", "DerivationError", "EvaluationError", "SandboxError",
-    "sigmoid", "logit", "softplus", "logsumexp", "named",
-    "Domain", "parse_domain", "Verdict", "equivalent", "Relation", "StepVerdict", "Derivation", "DerivationReport",
+    "Derivation",
+    "DerivationError",
+    "DerivationReport",
+    "DerivkitError",
+    "Domain",
+    "DomainError",
+    "EvaluationError",
+    "ParseError",
+    "Relation",
+    "SandboxError",
+    "StepVerdict",
+    "Verdict",
     "check",
+    "equivalent",
+    "logit",
+    "logsumexp",
+    "named",
+    "parse_domain",
+    "sigmoid",
+    "softplus",
 ]
 
 
@@ -55,8 +71,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # static analysers see the eager imports
     from derivkit.derivation.derivation import Derivation, DerivationReport
+    from derivkit.derivation.steps import Relation, StepVerdict
     from derivkit.engine.domains import Domain, parse_domain
     from derivkit.engine.equivalence import Verdict, equivalent
     from derivkit.functions import logit, logsumexp, sigmoid, softplus
     from derivkit.grading import check
-    from derivkit.derivation.steps import Relation, StepVerdict

@@ -9,7 +9,7 @@ from derivkit.handouts.build import DEFAULT_OUT, FORMATS, BuildResult, build
 from derivkit.handouts.model import VARIANTS
 
 
-def _choices(allowed: tuple[str, ...], what: str):  # noqa: ANN202 - an argparse type
+def _choices(allowed: tuple[str, ...], what: str):
     """A comma-separated list of ``allowed`` values ("all" for every one)."""
 
     def parse(text: str) -> list[str]:

@@ -79,7 +79,7 @@ def run_check_command(args: argparse.Namespace) -> int:
     return _report(result, args.json)
 
 
-def _report(result, as_json: bool) -> int:  # noqa: ANN001
+def _report(result, as_json: bool) -> int:
     if as_json:
         print(result.to_json())
         return result.exit_code

@@ -16,11 +16,11 @@ from pathlib import Path
 import jinja2
 import sympy as sp
 
-from derivkit.formulas.catalogue import Formula, get
 from derivkit.codegen import proofs
 from derivkit.codegen.printers import JaxPrinter, NumpyKernelPrinter, TorchPrinter, functional_body
 from derivkit.codegen.specs import SPEC_BY_NAME, SPECS, NumericSpec
-from derivkit.errors import DerivkitError, ExportError, ProofFailure
+from derivkit.errors import ExportError, ProofFailure
+from derivkit.formulas.catalogue import Formula, get
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NUMERIC_PATH = Path(__file__).resolve().parent.parent / "numeric.py"
@@ -99,7 +99,7 @@ def docstring(spec: NumericSpec, formula: Formula, indent: str = "    ", target:
     if spec.axis_param:
         lines += [f"{'dim' if target == 'torch' else 'axis'} : int, default -1", "    the class axis"]
     lines += ["", "Returns", "-------", returned]
-    per_example = "; one loss per example (no mean)" if "cross_entropy" in spec.name and spec.output != "same" or \
+    per_example = "; one loss per example (no mean)" if ("cross_entropy" in spec.name and spec.output != "same") or \
         spec.name in ("binary_cross_entropy", "binary_cross_entropy_with_logits") else ""
     dtypes = " float32 in gives float32 out; integers become float64." if target == "numpy" else \
         " In the floating dtype of the inputs."

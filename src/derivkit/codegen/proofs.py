@@ -23,7 +23,7 @@ from derivkit.codegen.arrays import AxisShift, AxisSum, MaxIndicator, Outer, Rep
 from derivkit.codegen.specs import NumericSpec
 from derivkit.engine.domains import Domain, parse_domain
 from derivkit.engine.equivalence import Verdict, equivalent
-from derivkit.errors import DerivkitError, ProofSetupError
+from derivkit.errors import ProofSetupError
 
 N_CLASSES = 3
 BUDGET = 20.0

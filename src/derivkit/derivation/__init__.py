@@ -14,4 +14,4 @@ from derivkit.derivation.chain import Chain
 from derivkit.derivation.derivation import Derivation, DerivationReport, Example, Exercise, Variable
 from derivkit.derivation.steps import Relation, StepVerdict
 
-__all__ = ["Chain", "Derivation", "DerivationReport", "Example", "Exercise", "Variable", "Relation", "StepVerdict"]
+__all__ = ["Chain", "Derivation", "DerivationReport", "Example", "Exercise", "Relation", "StepVerdict", "Variable"]

@@ -10,11 +10,19 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from derivkit.derivation.steps import (
+    ApplyToBothSides,
+    Compare,
+    EquationRewrite,
+    Operation,
+    Relation,
+    Rewrite,
+    SolveFor,
+    Step,
+)
+from derivkit.engine.inequalities import RELATIONS
 from derivkit.errors import DerivationError
 from derivkit.functions import as_expr
-from derivkit.engine.inequalities import RELATIONS
-from derivkit.derivation.steps import (ApplyToBothSides, Compare, EquationRewrite, Operation, Relation, Rewrite, SolveFor,
-                            Step)
 
 if TYPE_CHECKING:
     from derivkit.derivation.derivation import Derivation

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field, fields
 
 import sympy as sp
 
-from derivkit.engine.domains import Domain, parse_domain
 from derivkit.derivation.chain import Chain
-from derivkit.functions import as_expr
 from derivkit.derivation.steps import Context, Relation, Step, StepVerdict
+from derivkit.engine.domains import Domain, parse_domain
+from derivkit.functions import as_expr
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class DerivationReport:
 class Derivation:
     """A titled derivation: variables with domains, chains of steps, examples, exercises, figures."""
 
-    def __init__(self, id: str, title: str, motivation: str = "") -> None:  # noqa: A002 - 'id' is the contract's word
+    def __init__(self, id: str, title: str, motivation: str = "") -> None:
         self.id = id
         self.title = title
         self.motivation = motivation

@@ -26,7 +26,25 @@ from derivkit.engine.inequalities import RELATIONS, holds_everywhere
 from derivkit.engine.verdict import Counterexample, Status, Verdict
 
 __all__ = [
-    "RELATIONS", "holds_everywhere", "Counterexample", "Domain", "DomainSpec", "Evaluator", "Number", "REAL", "Semantics", "Status",
-    "Undefined", "Unsupported", "Verdict", "counterexample_at", "equivalent", "format_point_value",
-    "format_value", "normalise_domains", "parse_domain", "screen", "variables_by_name",
+    "REAL",
+    "RELATIONS",
+    "Counterexample",
+    "Domain",
+    "DomainSpec",
+    "Evaluator",
+    "Number",
+    "Semantics",
+    "Status",
+    "Undefined",
+    "Unsupported",
+    "Verdict",
+    "counterexample_at",
+    "equivalent",
+    "format_point_value",
+    "format_value",
+    "holds_everywhere",
+    "normalise_domains",
+    "parse_domain",
+    "screen",
+    "variables_by_name",
 ]

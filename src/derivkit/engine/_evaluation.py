@@ -16,7 +16,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from derivkit.errors import EvaluationError, Undefined, Unsupported
+from derivkit.errors import Undefined, Unsupported
 from derivkit.functions import logit, logsumexp, sigmoid, softplus
 
 Number = mpmath.mpf | mpmath.mpc

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sympy as sp
 
-
 #: Every rung expands (cancel, expand, simplify). Past this many terms in the estimated full
 #: expansion, or a power of a sum past this exponent (its coefficients have hundreds of
 #: digits: cancel((x-a)^800 - (x-a)^799) alone takes 2 s), no rung returns in useful time,

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
-from derivkit.engine.domains import REAL, Domain
 from derivkit.engine._expansion import too_large_to_expand
-from derivkit.functions import to_elementary
-from derivkit.engine._sums import canonical_sums, evaluate_sums
 from derivkit.engine._screening import Counterexample, counterexample_at, domain_of, variables_by_name
+from derivkit.engine._sums import canonical_sums, evaluate_sums
+from derivkit.engine.domains import REAL, Domain
+from derivkit.functions import to_elementary
 
 Rung = tuple[str, Callable[[sp.Expr], sp.Expr]]
 
@@ -165,7 +165,7 @@ def _resum(reduced: sp.Expr, notes: list[str], name: str) -> sp.Expr:
     their index names again: rename the indices and cancel once more."""
     try:
         return sp.cancel(sp.expand(canonical_sums(reduced)))
-    except Exception as exc:  # noqa: BLE001 - SymPy bugs must not crash the engine
+    except Exception as exc:
         notes.append(f"'{name}' failed inside SymPy on a sum ({type(exc).__name__})")
         return reduced
 
@@ -184,7 +184,7 @@ def _prove_case(case: sp.Expr, rungs: tuple[Rung, ...], clock: Budget, notes: li
             return None, None
         try:
             reduced = rung(case)
-        except Exception as exc:  # noqa: BLE001 - SymPy bugs must not crash the engine
+        except Exception as exc:
             notes.append(f"'{name}' failed inside SymPy ({type(exc).__name__})")
             continue
         if not _is_zero(reduced) and reduced.has(sp.Sum):
@@ -235,7 +235,7 @@ def _nonzero_rational_function(e: sp.Expr) -> bool:
         return False
     try:
         return bool(e.is_rational_function(*symbols)) and sp.cancel(e) != 0
-    except Exception:  # noqa: BLE001 - a SymPy failure means: not known to be nonzero
+    except Exception:
         return False
 
 

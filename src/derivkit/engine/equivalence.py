@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-
 from typing import Literal
 
 import sympy as sp
 
-from derivkit.engine.domains import REAL, Domain, parse_domain
-from derivkit.functions import as_expr
 from derivkit.engine._proof import Budget, prepare, symbolic_proof
 from derivkit.engine._screening import grid_search, screen
+from derivkit.engine.domains import REAL, Domain, parse_domain
 from derivkit.engine.verdict import Counterexample, Status, Verdict
+from derivkit.functions import as_expr
 
 Semantics = Literal["principal", "natural"]
 DomainSpec = Mapping[sp.Symbol | str, Domain | str]
@@ -146,4 +145,4 @@ def _equivalent_entries(a: sp.Basic, b: sp.Basic, domains: DomainSpec | None, bu
     return Verdict(weakest.status, ", ".join(methods) or None, None, time.perf_counter() - start, message)
 
 
-__all__ = ["Verdict", "Counterexample", "equivalent", "normalise_domains", "REAL"]
+__all__ = ["REAL", "Counterexample", "Verdict", "equivalent", "normalise_domains"]

@@ -20,13 +20,24 @@ from fractions import Fraction
 
 import sympy as sp
 
+from derivkit.engine._evaluation import Evaluator, Undefined, Unsupported
+from derivkit.engine._proof import prepare
+from derivkit.engine._screening import (
+    AGREE_TOLERANCE,
+    LOW_DPS,
+    MAX_ATTEMPTS,
+    REQUIRED_POINTS,
+    Counterexample,
+    bind_point,
+    counterexample_at,
+    domain_of,
+    format_point_value,
+    sample_points,
+    variables_by_name,
+)
 from derivkit.engine.domains import Domain
 from derivkit.engine.equivalence import DomainSpec, Verdict, equivalent, normalise_domains
-from derivkit.engine._evaluation import Evaluator, Undefined, Unsupported
 from derivkit.functions import as_expr, to_elementary
-from derivkit.engine._proof import prepare
-from derivkit.engine._screening import (AGREE_TOLERANCE, LOW_DPS, MAX_ATTEMPTS, REQUIRED_POINTS, Counterexample, bind_point,
-                                counterexample_at, domain_of, format_point_value, sample_points, variables_by_name)
 
 #: The relations a claim may state, and the sign its gap (larger side minus smaller) must have.
 ORDER_PREDICATES = {"<": "is_positive", ">": "is_positive", "<=": "is_nonnegative", ">=": "is_nonnegative"}

@@ -19,8 +19,8 @@ from typing import Any
 
 import sympy as sp
 
+from derivkit.errors import UnknownFormula
 from derivkit.formulas import symbolic as formulas
-from derivkit.errors import DerivkitError, UnknownFormula
 from derivkit.functions import sigmoid
 
 

@@ -28,11 +28,22 @@ from derivkit.functions import as_expr, logit, sigmoid
 Expr = sp.Expr
 
 __all__ = [
-    "sigmoid", "logit", "softmax", "log_softmax", "logsumexp",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "categorical_cross_entropy", "softmax_cross_entropy_with_logits",
-    "sigmoid_grad", "binary_cross_entropy_with_logits_grad", "softmax_cross_entropy_with_logits_grad",
-    "softmax_jacobian", "chain_rule", "product_rule", "quotient_rule",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "categorical_cross_entropy",
+    "chain_rule",
+    "log_softmax",
+    "logit",
+    "logsumexp",
+    "product_rule",
+    "quotient_rule",
+    "sigmoid",
+    "sigmoid_grad",
+    "softmax",
+    "softmax_cross_entropy_with_logits",
+    "softmax_cross_entropy_with_logits_grad",
+    "softmax_jacobian",
 ]
 
 

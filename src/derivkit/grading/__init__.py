@@ -18,4 +18,4 @@ from __future__ import annotations
 from derivkit.grading.single import EXIT_CODES, CheckResult, check
 from derivkit.grading.working import LineResult, StepsReport, check_steps, read_working
 
-__all__ = ["EXIT_CODES", "CheckResult", "check", "LineResult", "StepsReport", "check_steps", "read_working"]
+__all__ = ["EXIT_CODES", "CheckResult", "LineResult", "StepsReport", "check", "check_steps", "read_working"]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from derivkit.grading.diagnose import diagnose_task
+from derivkit.grading.sandbox import Outcome, WorkerPool
 from derivkit.grading.single import (
     DIAGNOSIS_SECONDS,
     MAIN_SHARE,
@@ -45,7 +46,6 @@ from derivkit.grading.single import (
     warm_up,
     with_diagnosis,
 )
-from derivkit.grading.sandbox import Outcome, WorkerPool
 
 #: Lines longer than this are refused before JSON decoding (the parser refuses far less).
 MAX_LINE_BYTES = 4 * 1024 * 1024
@@ -340,5 +340,13 @@ def summary(results: Iterable[CheckResult]) -> str:
     return ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in order if counts.get(k))
 
 
-__all__ = ["BatchItem", "Defaults", "read_batch", "read_jsonl", "read_csv", "grade_batch", "item_from_record",
-           "summary"]
+__all__ = [
+    "BatchItem",
+    "Defaults",
+    "grade_batch",
+    "item_from_record",
+    "read_batch",
+    "read_csv",
+    "read_jsonl",
+    "summary",
+]

@@ -24,8 +24,8 @@ from collections.abc import Callable, Mapping
 import mpmath
 import sympy as sp
 
-from derivkit.engine.domains import Domain
 from derivkit.engine import Evaluator, Number, Undefined, Unsupported
+from derivkit.engine.domains import Domain
 from derivkit.grading.request import CheckRequest
 from derivkit.grading.worker import decide, parse_pair, show
 

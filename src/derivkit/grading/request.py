@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from derivkit.engine.domains import Domain, parse_domain
-from derivkit.errors import DomainError
 from derivkit.engine.verdict import Counterexample
+from derivkit.errors import DomainError
 
 CheckVerdict = Literal["equivalent", "not_equivalent", "invalid", "unknown"]
 
@@ -160,5 +160,15 @@ def _short(value: object, limit: int = 40) -> str:
 
 
 
-__all__ = ["CheckResult", "CheckRequest", "CheckVerdict", "EXIT_CODES", "SYNTAXES", "SEMANTICS", "DEFAULT_TIMEOUT",
-           "invalid", "make_request", "parse_assumptions"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "EXIT_CODES",
+    "SEMANTICS",
+    "SYNTAXES",
+    "CheckRequest",
+    "CheckResult",
+    "CheckVerdict",
+    "invalid",
+    "make_request",
+    "parse_assumptions",
+]

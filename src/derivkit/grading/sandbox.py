@@ -103,10 +103,10 @@ def _worker_main(conn: Connection) -> None:
             reply = pickle.dumps(("ok", fn(*args, **kwargs), ""), pickle.HIGHEST_PROTOCOL)
         except MemoryError:
             reply = pickle.dumps(("memory", None, ""))
-        except BaseException as e:  # noqa: BLE001 - SystemExit/KeyboardInterrupt from fn too
+        except BaseException as e:
             try:
                 exc: object = pickle.loads(pickle.dumps(e))
-            except Exception:  # noqa: BLE001 - unpicklable exception: message only
+            except Exception:
                 exc = None
             reply = pickle.dumps(("error", exc, f"{type(e).__name__}: {e}"))
         # Give memory back to the limit check: a worker that grew a lot is retired.
@@ -270,7 +270,7 @@ class WorkerPool:
                     start = time.monotonic()
                     try:
                         payload = header + pickle.dumps(tasks[i], pickle.HIGHEST_PROTOCOL)
-                    except Exception as e:  # noqa: BLE001 - e.g. a lambda: the task cannot be sent
+                    except Exception as e:
                         idle.append(inflight)
                         inflight = None
                         finish(i, Outcome("error", None, f"{type(e).__name__}: {e}"))
@@ -321,7 +321,7 @@ class WorkerPool:
         keep = data[:1] == b"K"
         try:
             status, value, message = pickle.loads(memoryview(data)[1:])
-        except Exception as e:  # noqa: BLE001 - e.g. the value's class only exists in the worker
+        except Exception as e:
             return Outcome("error", None, f"the result could not be read: {type(e).__name__}: {e}",
                            seconds), keep
         if status == "memory":

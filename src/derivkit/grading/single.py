@@ -26,6 +26,7 @@ from derivkit.grading.request import (  # noqa: F401 - re-exported: the check AP
     make_request,
     parse_assumptions,
 )
+from derivkit.grading.sandbox import Limits, Outcome, WorkerPool, run_bounded
 from derivkit.grading.worker import (  # noqa: F401 - re-exported
     CHECK_LIMITS,
     ENGINE_SHARE,
@@ -36,7 +37,6 @@ from derivkit.grading.worker import (  # noqa: F401 - re-exported
     run_check,
     show,
 )
-from derivkit.grading.sandbox import Limits, Outcome, WorkerPool, run_bounded
 
 #: Memory a single check may add to its worker.
 MEMORY_MB = 1024
@@ -166,6 +166,24 @@ def check(expected: str, answer: str, syntax: str = "auto",
 
 
 
-__all__ = ["CheckResult", "CheckRequest", "EXIT_CODES", "check", "make_request", "run_check", "parse_assumptions",
-           "outcome_result", "limits_for", "show", "bounded_check", "after_timeout", "settle_after_stop",
-           "shared_runner", "pool_runner", "quick_refutation", "decide", "warm_up", "MEMORY_MB"]
+__all__ = [
+    "EXIT_CODES",
+    "MEMORY_MB",
+    "CheckRequest",
+    "CheckResult",
+    "after_timeout",
+    "bounded_check",
+    "check",
+    "decide",
+    "limits_for",
+    "make_request",
+    "outcome_result",
+    "parse_assumptions",
+    "pool_runner",
+    "quick_refutation",
+    "run_check",
+    "settle_after_stop",
+    "shared_runner",
+    "show",
+    "warm_up",
+]

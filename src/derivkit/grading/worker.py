@@ -13,13 +13,12 @@ from dataclasses import replace
 
 import sympy as sp
 
+from derivkit.engine import Counterexample, Evaluator, Undefined, Unsupported, screen, variables_by_name
 from derivkit.engine.domains import Domain, parse_domain
 from derivkit.engine.equivalence import Verdict, equivalent
 from derivkit.errors import ParseError
-from derivkit.engine import Evaluator, Undefined, Unsupported
 from derivkit.grading.request import CheckRequest, CheckResult, invalid
 from derivkit.parsing import ParseLimits, parse
-from derivkit.engine import Counterexample, screen, variables_by_name
 
 #: Parsing limits of a check. The parser's defaults, except that symbolic powers up to
 #: 10,000 (and numbers up to 20,000 bits, as the parser estimates (x-4*a)^6000) are allowed:
@@ -111,7 +110,7 @@ def quick_refutation(expected: sp.Expr, answer: sp.Expr, domains: Mapping[str, D
     try:
         # a wrong answer almost always differs at the first points; agreement is the engine's job
         screening = screen(expected, answer, variables_by_name(expected, answer), dict(domains), target=4)
-    except Exception:  # noqa: BLE001 - the engine proper will have its say
+    except Exception:
         return None
     cex = screening.counterexample
     if cex is None:
@@ -208,5 +207,15 @@ def run_check(request: CheckRequest, budget: float | None = None) -> CheckResult
     return replace(result, seconds=time.perf_counter() - start)
 
 
-__all__ = ["CHECK_LIMITS", "ENGINE_SHARE", "show", "variable_notes", "parse_error_text", "parse_pair",
-           "quick_refutation", "decide", "verdict_result", "run_check"]
+__all__ = [
+    "CHECK_LIMITS",
+    "ENGINE_SHARE",
+    "decide",
+    "parse_error_text",
+    "parse_pair",
+    "quick_refutation",
+    "run_check",
+    "show",
+    "variable_notes",
+    "verdict_result",
+]

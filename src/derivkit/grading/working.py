@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 
 from derivkit.errors import ParseError
 from derivkit.grading.diagnose import diagnose_task
+from derivkit.grading.reading import WorkingLine, is_latex_block, label_of, read_working
+from derivkit.grading.sandbox import WorkerPool
 from derivkit.grading.single import (
     CHECK_LIMITS,
     EXIT_CODES,
@@ -32,9 +34,7 @@ from derivkit.grading.single import (
     warm_up,
     with_diagnosis,
 )
-from derivkit.grading.reading import WorkingLine, is_latex_block, label_of, read_working
 from derivkit.parsing import parse
-from derivkit.grading.sandbox import WorkerPool
 
 LineStatus = str  # "ok" | "wrong" | "unknown" | "invalid"
 
@@ -272,5 +272,13 @@ def _line_message(result: CheckResult, before: WorkingLine, line: WorkingLine) -
     return result.message
 
 
-__all__ = ["WorkingLine", "LineResult", "StepsReport", "read_working", "check_steps", "is_latex_block", "label_of",
-           "EXIT_CODES"]
+__all__ = [
+    "EXIT_CODES",
+    "LineResult",
+    "StepsReport",
+    "WorkingLine",
+    "check_steps",
+    "is_latex_block",
+    "label_of",
+    "read_working",
+]

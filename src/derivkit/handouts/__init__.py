@@ -34,7 +34,7 @@ def build_date(date: dt.date | str | None = None) -> str:
         if date:
             return dt.date.fromisoformat(date).isoformat()
         if epoch:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
     except ValueError:
         raise DerivkitError(f"bad date {date or epoch!r}: use YYYY-MM-DD (or SOURCE_DATE_EPOCH in seconds)") from None
     return dt.date.today().isoformat()

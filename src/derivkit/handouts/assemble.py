@@ -20,17 +20,31 @@ from functools import cache
 import sympy as sp
 
 import derivkit
+from derivkit.derivation import prose
 from derivkit.derivation.derivation import Chain, Derivation, DerivationReport, Example, Exercise
+from derivkit.derivation.steps import Relation, StepVerdict
 from derivkit.engine.equivalence import Verdict, equivalent
 from derivkit.errors import DerivationError
-from derivkit.derivation import prose
 from derivkit.handouts import build_date, linebreak
 from derivkit.handouts.hiding import Hider
 from derivkit.handouts.latex_printer import to_latex
-from derivkit.handouts.model import (ChainView, ExampleView, ExerciseView, FailureView, FigureView, Footer, Handout,
-                                   Layout, Premise, ResultView, StepRow, SymbolRow, Variant, VerdictView)
+from derivkit.handouts.model import (
+    ChainView,
+    ExampleView,
+    ExerciseView,
+    FailureView,
+    FigureView,
+    Footer,
+    Handout,
+    Layout,
+    Premise,
+    ResultView,
+    StepRow,
+    SymbolRow,
+    Variant,
+    VerdictView,
+)
 from derivkit.parsing.printer import answer_text
-from derivkit.derivation.steps import Relation, StepVerdict
 
 RELATIONS = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "!=": r"\ne"}
 LABELS = {"proved": "proved", "numeric": "numerically checked", "failed": "FAILED", "unchecked": "not verified"}

@@ -33,12 +33,12 @@ import derivkit
 from derivkit import handouts as render
 from derivkit.derivation import registry
 from derivkit.derivation.derivation import Derivation, DerivationReport
+from derivkit.derivation.steps import StepVerdict
+from derivkit.engine.verdict import Counterexample
 from derivkit.errors import DerivkitError
 from derivkit.handouts import sources
 from derivkit.handouts.model import IndexEntry, IndexPart, Variant
 from derivkit.handouts.pdf import INSTALL_HINT, LatexError, compile_pdf, latexmk_available
-from derivkit.engine.verdict import Counterexample
-from derivkit.derivation.steps import StepVerdict
 
 DEFAULT_OUT = Path("build/handouts")
 FORMATS = ("md", "tex", "pdf")

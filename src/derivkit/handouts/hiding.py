@@ -27,8 +27,8 @@ from functools import cached_property
 
 import sympy as sp
 
-from derivkit.derivation.derivation import Derivation
 from derivkit.derivation import prose
+from derivkit.derivation.derivation import Derivation
 from derivkit.handouts.latex_printer import to_latex
 
 #: Where one formula in prose splits into parts worth comparing on their own: relations,
@@ -50,7 +50,7 @@ def _read(tex: str) -> sp.Basic | None:
 
     try:
         return parse(tex, "latex")
-    except Exception:  # noqa: BLE001 - a formula we cannot read is compared as LaTeX only
+    except Exception:
         return None
 
 

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from derivkit.errors import DerivkitError, LatexError
+from derivkit.errors import LatexError
 
 #: The Debian packages the LaTeX templates need (and nothing more: the preamble is kept to these).
 TEX_PACKAGES = ("latexmk", "texlive-latex-base", "texlive-latex-recommended", "lmodern")

@@ -241,6 +241,6 @@ def build(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits)
     except RecursionError:
         raise ParseError("expression is nested too deeply to build", text=text, column=None,
                          hint=f"simplify the nesting (max_depth is {limits.max_depth})") from None
-    except Exception as exc:  # noqa: BLE001 - the contract: only ParseError escapes
+    except Exception as exc:
         raise ParseError(f"could not build the expression: {type(exc).__name__}: {exc}", text=text,
                          column=None, hint="check the expression") from None

@@ -15,12 +15,31 @@ from fractions import Fraction
 from derivkit.parsing.latex_tokens import COMMAND_TOKENS, ROMAN_COMMANDS, SKIPPED, tokenize_latex
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.names import (
-    FUNCTIONS, GREEK, LATEX_DANGEROUS, LATEX_FUNCTIONS, LATEX_UNSUPPORTED, suggest,
+    FUNCTIONS,
+    GREEK,
+    LATEX_DANGEROUS,
+    LATEX_FUNCTIONS,
+    LATEX_UNSUPPORTED,
+    suggest,
 )
 from derivkit.parsing.nodes import Call, Const, Diff, Name, Neg, Node, Num, Power, Product, Recip
 from derivkit.parsing.pratt import ADD, MUL, Parser
 from derivkit.parsing.tokens import (
-    CMD, DIGITS, END, LBRACE, LPAREN, NAME, NUM, OP, RBRACE, ROMAN, RPAREN, SQRT, SUB, SUP, Token,
+    CMD,
+    DIGITS,
+    END,
+    LBRACE,
+    LPAREN,
+    NAME,
+    NUM,
+    OP,
+    RBRACE,
+    ROMAN,
+    RPAREN,
+    SQRT,
+    SUB,
+    SUP,
+    Token,
 )
 
 #: Greek letters plus \pi (a constant unless declared), by symbol name.
@@ -59,7 +78,7 @@ class LatexParser(Parser):
     # -- scripts and single-token arguments ---------------------------------------------
     def exponent(self, caret: Token) -> Node:
         power = self.script_argument(caret, "superscript")
-        if self.peek.kind == OP and self.peek.value == "^" or self.peek.kind == SUP:
+        if (self.peek.kind == OP and self.peek.value == "^") or self.peek.kind == SUP:
             raise self.error("double superscript", self.peek.col, "write x^{ab} or {x^a}^b")
         return power
 

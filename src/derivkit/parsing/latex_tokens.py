@@ -11,18 +11,36 @@ from __future__ import annotations
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.names import UNICODE_GREEK
 from derivkit.parsing.tokens import (
-    BAR, CMD, DIGITS, END, LBRACE, LETTERS, LPAREN, NAME, OP, RBRACE, ROMAN, RPAREN, SINGLE_TOKENS, SUB,
-    SUPERSCRIPT_CHARS, WHITESPACE, Token, error, refuse_char, scan_number, scan_superscript,
+    BAR,
+    CMD,
+    DIGITS,
+    END,
+    LBRACE,
+    LETTERS,
+    LPAREN,
+    NAME,
+    OP,
+    RBRACE,
+    ROMAN,
+    RPAREN,
+    SINGLE_TOKENS,
+    SUB,
+    SUPERSCRIPT_CHARS,
+    WHITESPACE,
+    Token,
+    error,
+    refuse_char,
+    scan_number,
+    scan_superscript,
 )
 
 #: Commands that only affect spacing or size: dropped.
 SKIPPED = frozenset(
-    ", ; : ! >   quad qquad displaystyle textstyle scriptstyle left right middle "
-    "big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr limits nolimits".split()
+    [",", ";", ":", "!", ">", "quad", "qquad", "displaystyle", "textstyle", "scriptstyle", "left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "limits", "nolimits"]
 ) | {" "}
 
 #: Sizing commands after which a '.' (the null delimiter, as in \left.) is dropped too.
-DELIMITER_SIZERS = frozenset("left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr".split())
+DELIMITER_SIZERS = frozenset(["left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr"])
 
 #: Commands that are operators or brackets.
 COMMAND_TOKENS: dict[str, tuple[str, str]] = {
@@ -33,7 +51,7 @@ COMMAND_TOKENS: dict[str, tuple[str, str]] = {
 }
 
 #: Commands whose braced argument is an upright name: \mathrm{e}, \operatorname{softplus}.
-ROMAN_COMMANDS = frozenset("mathrm operatorname text textrm textit mathit mathsf rm".split())
+ROMAN_COMMANDS = frozenset(["mathrm", "operatorname", "text", "textrm", "textit", "mathit", "mathsf", "rm"])
 
 #: Characters refused in LaTeX input, with what to do instead.
 LATEX_REFUSED: dict[str, tuple[str, str]] = {
@@ -111,7 +129,7 @@ def _command(text: str, start: int, end: int) -> tuple[Token | None, int]:
         return _roman(text, start, k, end, name)
     if name == "\\":
         raise error("line breaks '\\\\' are not allowed", text, start, "enter a single expression")
-    if not (name[0] in LETTERS):
+    if name[0] not in LETTERS:
         raise error(f"'\\{name}' is not allowed", text, start, "remove it")
     return Token(CMD, name, start, text[start:k]), k
 

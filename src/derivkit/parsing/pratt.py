@@ -20,7 +20,22 @@ from derivkit.errors import ParseError
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.nodes import Call, Neg, Node, Num, Power, Product, Recip, Sum
 from derivkit.parsing.tokens import (
-    BAR, CLOSING, COMMA, END, LBRACE, LPAREN, NAME, NUM, OP, RBRACE, RPAREN, SQRT, SUB, SUP, Token, error,
+    BAR,
+    CLOSING,
+    COMMA,
+    END,
+    LBRACE,
+    LPAREN,
+    NAME,
+    NUM,
+    OP,
+    RBRACE,
+    RPAREN,
+    SQRT,
+    SUB,
+    SUP,
+    Token,
+    error,
 )
 
 # Binding powers: higher binds tighter.  Unary minus sits below power so -x^2 = -(x^2).

@@ -12,9 +12,9 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
+from derivkit.errors import NotGradable
 from derivkit.ordering import factor_rank, ordered_terms, reorderable
 from derivkit.parsing.names import printable_functions
-from derivkit.errors import NotGradable
 
 #: Function names the printer may write: exactly those the parser reads back as themselves.
 TEXT_FUNCTIONS = printable_functions()
@@ -80,7 +80,7 @@ class AnswerTextPrinter(StrPrinter):
             return f"exp({self._print(expr.exp)})"
         return super()._print_Pow(expr, rational)
 
-    def emptyPrinter(self, expr: object) -> str:  # noqa: N802 - SymPy's hook name
+    def emptyPrinter(self, expr: object) -> str:
         raise NotGradable(f"{type(expr).__name__} has no plain-text form")
 
     def _print_Basic(self, expr: sp.Basic) -> str:

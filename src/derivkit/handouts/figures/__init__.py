@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from derivkit.errors import DerivationError
-from derivkit.handouts.figures import curves, softmax, surfaces
-from derivkit.handouts.figures import likelihood, normalisation
+from derivkit.handouts.figures import curves, likelihood, normalisation, softmax, surfaces
 from derivkit.handouts.figures.softmax import SOFTMAX_LOGITS
 from derivkit.handouts.figures.spec import FigureSpec
 from derivkit.handouts.figures.surfaces import BCE_X, BCE_Y, bce_gradient, bce_loss
@@ -55,7 +54,6 @@ def spec(name: str) -> FigureSpec:
 def draw(name: str) -> Figure:
     """Figure ``name`` drawn onto a fresh matplotlib Figure (Agg canvas, derivkit's style)."""
     import matplotlib  # deferred: importing matplotlib costs time a cached rebuild does not have
-
     from matplotlib.figure import Figure
 
     figure_spec = spec(name)
@@ -80,5 +78,16 @@ def write_figure(name: str, folder: Path, fmt: str) -> Path:
     return path
 
 
-__all__ = ["FIGURES", "FORMATS", "FigureSpec", "SOFTMAX_LOGITS", "BCE_X", "BCE_Y", "bce_gradient", "bce_loss",
-           "draw", "spec", "write_figure"]
+__all__ = [
+    "BCE_X",
+    "BCE_Y",
+    "FIGURES",
+    "FORMATS",
+    "SOFTMAX_LOGITS",
+    "FigureSpec",
+    "bce_gradient",
+    "bce_loss",
+    "draw",
+    "spec",
+    "write_figure",
+]
