@@ -90,3 +90,35 @@ def test_long_sums_break_between_terms() -> None:
     assert linebreak.lines(sigmoid(z)) == (to_latex(sigmoid(z)),)
     derivative = linebreak.lines(sp.Derivative(long, Z[1]))
     assert derivative[0].startswith(r"\frac{\partial}{\partial z_{1}} \Bigl(") and derivative[-1].endswith(r"\Bigr)")
+
+
+# -- the answer printer round-trips every function the parser knows ------------------------
+from derivkit.parsing.names import FUNCTIONS  # noqa: E402 - grouped with the tests that use it
+
+
+def _call(name: str) -> str:
+    """A typeable call of ``name`` with arguments inside every function's domain of definition."""
+    spec = FUNCTIONS[name]
+    arguments = ["(x^2 + 3)/(x^2 + 7)", "x^2 + 2", "x^2 + 5"][: max(spec.min_args, min(spec.max_args, 2))]
+    if spec.integer_guard:
+        arguments = ["7", "3"][: spec.min_args]
+    return f"{name}({', '.join(arguments)})"
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_function_the_parser_knows_prints_back_as_text_it_reads(name: str) -> None:
+    parsed = parse_text(_call(name))
+    printed = answer_text(parsed)
+    assert printed is not None, f"{name}: no text form for {parsed}"
+    assert parse_text(printed) == parsed, f"{name}: {printed!r} reads back differently"
+
+
+def test_sech_csch_acoth_print_again() -> None:
+    """They parse, so they must print (the printer once kept its own list and had drifted)."""
+    for name in ("sech", "csch", "acoth"):
+        assert answer_text(getattr(sp, name)(x)) == f"{name}(x)"
+
+
+def test_a_function_the_parser_does_not_know_is_not_printed() -> None:
+    assert answer_text(sp.Function("f")(x)) is None
+    assert answer_text(sp.gamma(x)) is None

@@ -84,27 +84,31 @@ def _files_digest(paths: Iterable[Path], root: Path) -> str:
     return digest(*(f"{p.relative_to(root)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in sorted(paths)))
 
 
-def engine_key(root: Path = PACKAGE_DIR) -> str:
+def engine_key(root: Path | None = None) -> str:
     """The tool versions plus the source of every module verification runs: a changed engine or
     authoring API re-verifies; a changed sandbox or printer does not."""
+    root = root or PACKAGE_DIR
     return digest(derivkit.__version__, sp.__version__, _files_digest(sources.closure(VERIFIER, root), root))
 
 
-def figures_key(root: Path = PACKAGE_DIR) -> str:
+def figures_key(root: Path | None = None) -> str:
     """The source of every module drawing a figure can run, and matplotlib's version."""
+    root = root or PACKAGE_DIR
     return digest(_files_digest(sources.closure(FIGURES, root), root), version("matplotlib"))
 
 
-def render_key(root: Path = PACKAGE_DIR) -> str:
+def render_key(root: Path | None = None) -> str:
     """What every rendered file depends on besides its derivation and verdicts: the source of every
     module rendering runs (hiding reads the parser, captions live with the figures) and the templates."""
+    root = root or PACKAGE_DIR
     files = [*sources.closure(RENDERER, root), *sources.templates(root)]
     return digest(derivkit.__version__, sp.__version__, _files_digest(files, root))
 
 
-def inputs_stamp(folder: Path, options: dict[str, object], root: Path = PACKAGE_DIR) -> str:
+def inputs_stamp(folder: Path, options: dict[str, object], root: Path | None = None) -> str:
     """Everything a build's output is a function of; equal stamps mean nothing to do: the course's
     scripts, the derivkit modules they and the build import, the templates, the tool versions."""
+    root = root or PACKAGE_DIR
     scripts = [*folder.glob("*.py"), *folder.glob("*.toml")]
     package = {*sources.closure((*BUILDER, *VERIFIER, *RENDERER, *FIGURES), root),
                *sources.closure_of_files(folder.glob("*.py"), root), *sources.templates(root)}

@@ -43,15 +43,17 @@ def is_repr_hook(name: str) -> bool:
     return name.startswith("_repr_") and name.endswith("_")
 
 
-def imports(tree: ast.AST) -> Iterator[str]:
-    """Every module an import statement in ``tree`` names (``from a import b`` yields a and a.b)."""
+def imports(tree: ast.AST, *, in_functions: bool = True) -> Iterator[str]:
+    """Every module an import statement in ``tree`` names (``from a import b`` yields a and a.b);
+    ``in_functions=False`` keeps only the imports that run when the module itself is imported."""
     stack = [tree]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.If) and _is_type_checking(node):
             stack.extend(node.orelse)
             continue
-        if isinstance(node, ast.FunctionDef) and is_repr_hook(node.name):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                not in_functions or is_repr_hook(node.name)):
             continue
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
@@ -62,8 +64,13 @@ def imports(tree: ast.AST) -> Iterator[str]:
 
 
 @cache
-def _direct(path: Path, root: Path) -> tuple[str, ...]:
-    return tuple(sorted(set(imports(ast.parse(path.read_text(encoding="utf-8"), str(path))))))
+def _imports_of(source: str, in_functions: bool) -> tuple[str, ...]:
+    """Cached on the text itself, so an edited file is read afresh."""
+    return tuple(sorted(set(imports(ast.parse(source), in_functions=in_functions))))
+
+
+def _direct(path: Path, in_functions: bool = True) -> tuple[str, ...]:
+    return _imports_of(path.read_text(encoding="utf-8"), in_functions)
 
 
 def _parents(module: str) -> Iterator[str]:
@@ -72,28 +79,30 @@ def _parents(module: str) -> Iterator[str]:
 
 
 def closure(roots: Iterable[str], root: Path = PACKAGE_DIR) -> list[Path]:
-    """The source files of ``roots`` and of every derivkit module they import, transitively
-    (a module's parent packages included: importing it runs their ``__init__``)."""
-    seen: set[str] = set()
+    """The source files of ``roots`` and of every derivkit module they import, transitively.
+    A module's parent packages count too (importing it runs their ``__init__``), but of a parent
+    only what runs on import: the functions of ``derivkit.handouts.__init__`` never run when a
+    figure is drawn."""
+    done: dict[str, bool] = {}  # module -> whether its function-level imports were followed
     files: set[Path] = set()
-    todo = list(roots)
+    todo = [(module, True) for module in roots]
     while todo:
-        module = todo.pop()
-        if module in seen:
+        module, whole = todo.pop()
+        if done.get(module) is True or (module in done and not whole):
             continue
-        seen.add(module)
+        done[module] = whole
         path = module_file(module, root)
         if path is None:
             continue
         files.add(path)
-        todo.extend(_parents(module))
-        todo.extend(_direct(path, root))
+        todo.extend((parent, False) for parent in _parents(module))
+        todo.extend((name, True) for name in _direct(path, in_functions=whole))
     return sorted(files)
 
 
 def closure_of_files(paths: Iterable[Path], root: Path = PACKAGE_DIR) -> list[Path]:
     """The derivkit source that scripts outside the package (derivations) import."""
-    modules = {m for p in paths for m in _direct(Path(p), root)}
+    modules = {m for p in paths for m in _direct(Path(p))}
     return closure(modules, root)
 
 

@@ -103,7 +103,7 @@ class Env:
     rng: random.Random
     symbols: dict[str, sp.Symbol] = field(default_factory=dict)
     funcs: dict[str, sp.Lambda] = field(default_factory=dict)
-    defs: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    raw: dict[str, sp.Expr] = field(default_factory=dict)
     givens: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
 
     def sym(self, name: str) -> sp.Symbol:
@@ -114,7 +114,17 @@ class Env:
     def domain(self, name: str) -> Domain:
         return self.domains.get(name, Domain("real"))
 
-    def parse(self, text: str) -> sp.Expr:
+    def expand(self, expr: sp.Expr, keep: frozenset[str] = frozenset()) -> sp.Expr:
+        """Substitute the bound names' definitions (not those in keep) until none is left."""
+        table = {self.sym(name): body for name, body in self.raw.items() if name not in keep}
+        for _ in range(10):
+            expr, before = expr.xreplace(table), expr
+            if expr == before:
+                return expr
+        raise ValueError("circular definitions")
+
+    def parse(self, text: str, keep: frozenset[str] = frozenset()) -> sp.Expr:
+        """A line's SymPy text, with functions applied and bound names (except keep) substituted."""
         local: dict[str, Any] = {}
         for match in re.finditer(r"([A-Za-z_]\w*)(\s*\()?", text):
             name, call = match.groups()
@@ -122,10 +132,12 @@ class Env:
                 local[name] = self.funcs[name]
             elif call and name in BUILTINS:
                 local[name] = BUILTINS[name]
+            elif not call and name in self.raw and name not in keep:
+                local[name] = self.expand(self.sym(name), keep)
             elif not call and name not in RESERVED:
                 local[name] = self.sym(name)
         expr = sp.sympify(parse_expr(text, local_dict=local, transformations=TRANSFORMS))
-        return expr.doit().xreplace(self.defs)
+        return self.expand(expr.doit(), keep)
 
     def value(self, item: str | list[str]) -> Value:
         return tuple(self.parse(i) for i in item) if isinstance(item, list) else (self.parse(item),)
@@ -236,6 +248,7 @@ class Chain:
     eq_anchor: sp.Expr | None = None
     var: sp.Symbol | None = None
     mode: str = "expr"
+    tol: float | None = None
 
 
 def worst(*verdicts: str) -> str:
@@ -262,26 +275,26 @@ def then_forms(line: dict, first: Value, env: Env, tol: float | None) -> tuple[V
 def check_line(line: dict, env: Env, chain: Chain) -> str:
     """Verdict of one line ('ok', 'wrong', 'implies', 'implied_by', 'unknown'); updates chain."""
     kind, tol = line["kind"], line.get("tol")
+    chain.tol = tol
     if kind == "given":
         for item in line.get("items", [line]):
             env.givens[env.sym(item["name"])] = env.parse(item["value"])
         return "ok"
     if kind == "definition":
-        verdict = "ok"
         for item in line.get("items", [line]):
-            body = env.parse(item["expr"])
+            body = env.parse(item["expr"], keep=frozenset(env.raw) | {item["name"]})
             if item.get("args"):
                 env.funcs[item["name"]] = sp.Lambda(tuple(env.sym(a) for a in item["args"]), body)
             else:
-                env.defs[env.sym(item["name"])] = body
-            chain.value = chain.anchor = (body,)
+                env.raw[item["name"]] = body
+            chain.value = chain.anchor = (env.expand(body),)
         chain.value, verdict = then_forms(line, chain.value, env, tol)
         chain.mode = "expr"
         return verdict
     if kind == "derivative":
-        of = env.parse(line["of"])
         wrt = line["wrt"] if isinstance(line["wrt"], list) else [line["wrt"]]
-        true = tuple(sp.diff(of, *[env.sym(w)] * line.get("order", 1)) for w in wrt)
+        of = env.parse(line["of"], keep=frozenset(wrt) & frozenset(env.raw))
+        true = tuple(env.expand(sp.diff(of, *[env.sym(w)] * line.get("order", 1))) for w in wrt)
         at = {env.sym(k): env.parse(v) for k, v in line.get("at", {}).items()}
         true = tuple(t.subs(at) for t in true)
         written = env.value(line["items"]) if "items" in line else env.value(line["rhs"]) if "rhs" in line else true
@@ -299,6 +312,7 @@ def check_line(line: dict, env: Env, chain: Chain) -> str:
             verdict = "ok" if equal_values(value, chain.value, env, tol) else "wrong"
         chain.value, later = then_forms(line, value, env, tol)
         if chain.mode == "eq":
+            assert chain.eq_lhs is not None
             chain.eq = chain.eq_lhs - chain.value[0]
         return worst(verdict, later)
     if kind == "equation":
@@ -307,9 +321,8 @@ def check_line(line: dict, env: Env, chain: Chain) -> str:
         if line.get("start") or chain.eq is None:
             verdict, chain.eq_anchor = "ok", new
         else:
-            verdict = {"equivalent": "ok"}.get(relation(chain.eq, new, var, env), None) or relation(
-                chain.eq, new, var, env)
-            if verdict in {"implies", "implied_by"} and line.get("accept") == verdict:
+            verdict = relation(chain.eq, new, var, env)
+            if verdict == "equivalent" or line.get("accept") == verdict:
                 verdict = "ok"
         chain.value, later = then_forms(line, (rhs,), env, tol)
         chain.eq, chain.eq_lhs, chain.var, chain.mode = lhs - chain.value[0], lhs, var, "eq"
@@ -318,9 +331,10 @@ def check_line(line: dict, env: Env, chain: Chain) -> str:
 
 
 def split_top(text: str) -> list[str]:
+    """Split at the commas outside brackets."""
     parts, depth, start = [], 0, 0
     for i, char in enumerate(text):
-        depth += char in "([{" and 1 or (char in ")]}" and -1 or 0)
+        depth += (char in "([{") - (char in ")]}")
         if char == "," and depth == 0:
             parts.append(text[start:i])
             start = i + 1
@@ -337,8 +351,8 @@ def final_verdict(record: dict, env: Env, chain: Chain) -> tuple[bool, bool]:
         by_expected = relation(chain.eq, expected, chain.var, env) == "equivalent" if expected else None
         return by_expected, relation(chain.eq_anchor, chain.eq, chain.var, env) == "equivalent"
     assert chain.value is not None and chain.anchor is not None
-    by_expected = equal_values(chain.value, tuple(expected), env) if expected else None
-    return by_expected, equal_values(chain.value, chain.anchor, env)
+    by_expected = equal_values(chain.value, tuple(expected), env, chain.tol) if expected else None
+    return by_expected, equal_values(chain.value, chain.anchor, env, chain.tol)
 
 
 def verify(record: dict, verbose: bool = False) -> list[str]:
