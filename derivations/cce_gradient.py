@@ -3,9 +3,12 @@
 Run it on its own: ``python derivations/cce_gradient.py`` prints every step with its verdict.
 """
 
+from collections.abc import Callable
+
 import sympy as sp
 
 from derivkit import Derivation, Relation
+from derivkit.formulas import softmax_entry
 
 d = Derivation(
     "cce-gradient",
@@ -30,10 +33,9 @@ bias = d.declare(sp.IndexedBase("b", real=True), "real", r"the biases $b_1, \ldo
 c, l, m = sp.symbols("c l m", integer=True)  # summation indices: classes in L, the normaliser, features
 
 
-def softmax(index: sp.Expr, scores: sp.IndexedBase | None = None) -> sp.Expr:
-    """p_index = e^{z_index} / sum_l e^{z_l}, or the same with the scores given by a function."""
-    score = (lambda r: z[r]) if scores is None else scores
-    return sp.exp(score(index)) / sp.Sum(sp.exp(score(l)), (l, 1, K))
+def softmax(index: sp.Expr, scores: Callable[[sp.Expr], sp.Expr] | None = None) -> sp.Expr:
+    """p_index, with the scores z (or the scores given by a function of the index)."""
+    return softmax_entry(scores or (lambda r: z[r]), index, l, K)
 
 
 def cross_entropy(scores=None) -> sp.Expr:

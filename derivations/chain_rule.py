@@ -6,6 +6,7 @@ Run it on its own: ``python derivations/chain_rule.py`` prints every step with i
 import sympy as sp
 
 from derivkit import Derivation
+from derivkit import formulas
 
 d = Derivation(
     "chain-rule",
@@ -32,9 +33,7 @@ def chain_rule(outer: sp.Expr, first: sp.Expr, second: sp.Expr, var: sp.Symbol) 
     Nothing is evaluated: the partial derivatives stay as Subs(Derivative(...)) so the
     handout shows the rule before it is worked out; the engine evaluates them to check.
     """
-    at = ((u, v), (first, second))
-    return (sp.Subs(sp.Derivative(outer, u), *at) * sp.Derivative(first, var)
-            + sp.Subs(sp.Derivative(outer, v), *at) * sp.Derivative(second, var))
+    return formulas.chain_rule(sp.Lambda((u, v), outer), first, second, var, evaluate=False)
 
 
 # -- the general rule ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Run it on its own: ``python derivations/logistic_regression_gradient.py`` prints
 import sympy as sp
 
 from derivkit import Derivation, Relation, named, sigmoid
+from derivkit.formulas import binary_cross_entropy_with_logits
 
 d = Derivation(
     "logistic-regression-gradient",
@@ -33,7 +34,7 @@ n, k = sp.symbols("n k", integer=True)  # summation indices: the examples, the f
 
 def cost(score: sp.Expr, label: sp.Expr) -> sp.Expr:
     """The cross-entropy of one example with this score and label."""
-    return -label * sp.log(sigmoid(score)) - (1 - label) * sp.log(1 - sigmoid(score))
+    return binary_cross_entropy_with_logits(label, score)
 
 
 row_times_w = sp.Sum(X[n, k] * w[k], (k, 1, D))  # z_n = (Xw)_n

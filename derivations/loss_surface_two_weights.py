@@ -7,6 +7,7 @@ Run it on its own: ``python derivations/loss_surface_two_weights.py`` prints eve
 import sympy as sp
 
 from derivkit import Derivation, Relation, named, sigmoid
+from derivkit.formulas import binary_cross_entropy_with_logits
 from derivkit.toydata import LOGISTIC_INPUTS, LOGISTIC_LABELS
 
 d = Derivation(
@@ -44,7 +45,7 @@ data = {xs[k + 1, 1]: a for k, (a, _) in enumerate(X)} | {xs[k + 1, 2]: b for k,
 
 def cost(score: sp.Expr, label: sp.Expr) -> sp.Expr:
     """The cross-entropy of one example with this score and label."""
-    return -label * sp.log(sigmoid(score)) - (1 - label) * sp.log(1 - sigmoid(score))
+    return binary_cross_entropy_with_logits(label, score)
 
 
 def mean(terms: list[sp.Expr]) -> sp.Expr:

@@ -6,6 +6,7 @@ Run it on its own: ``python derivations/softmax_vs_sigmoid.py`` prints every ste
 import sympy as sp
 
 from derivkit import Derivation, sigmoid
+from derivkit.formulas import softmax_entry
 
 d = Derivation(
     "softmax-vs-sigmoid",
@@ -31,7 +32,7 @@ k, l = sp.symbols("k l", integer=True)  # summation indices: the classes summed,
 
 def softmax(index: sp.Expr, shift: sp.Expr = sp.S.Zero) -> sp.Expr:
     """p_index = e^{z_index + shift} / sum_l e^{z_l + shift}."""
-    return sp.exp(z[index] + shift) / sp.Sum(sp.exp(z[l] + shift), (l, 1, K))
+    return softmax_entry(lambda r: z[r] + shift, index, l, K)
 
 
 def divided(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:

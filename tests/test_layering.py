@@ -96,4 +96,4 @@ def test_readme_imports_still_work() -> None:
              if line.strip().startswith(("from derivkit", "import derivkit"))]
     assert lines, "the README shows no imports?"
     for line in lines:
-        exec(compile(line.split("#")[0], "README", "exec"), {})  # noqa: S102 - our own README, not user input
+        exec(compile(line.split("#")[0], "README", "exec"), {})  # our own README, not user input

@@ -95,7 +95,7 @@ def docstring(spec: NumericSpec, formula: Formula, indent: str = "    ", target:
     lines = [spec.summary, ""]
     lines += ["Parameters", "----------"]
     for param in spec.params:
-        lines += [f"{param.name} : {given}", *_wrap(param.meaning + f" (proofs assume {param.domain})", "    ")]
+        lines += [f"{param.name} : {given}", *_wrap(param.numeric_meaning + f" (proofs assume {param.domain})", "    ")]
     if spec.axis_param:
         lines += [f"{'dim' if target == 'torch' else 'axis'} : int, default -1", "    the class axis"]
     lines += ["", "Returns", "-------", returned]

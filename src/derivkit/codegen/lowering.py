@@ -18,9 +18,9 @@ from typing import Literal
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
-from derivkit.codegen.arrays import AxisShift, AxisSum, MaxIndicator, Outer, ReplaceAtMax, WithDiagonal
 from derivkit.codegen.specs import NumericSpec
 from derivkit.errors import LoweringError
+from derivkit.formulas.arrays import AxisShift, AxisSum, MaxIndicator, Outer, ReplaceAtMax, WithDiagonal
 
 Shape = Literal["const", "row", "full", "matrix"]
 _RANK = {"const": 0, "row": 1, "full": 2, "matrix": 3}

@@ -6,7 +6,7 @@ the layout).
 * :class:`JaxPrinter` and :class:`TorchPrinter` (subclasses of SymPy's) print each step of a
   stable form as one readable expression (these frameworks fuse or allocate themselves).
 
-All three know derivkit's array operations (:mod:`derivkit.codegen.arrays`).
+All three know derivkit's array operations (:mod:`derivkit.formulas.arrays`).
 """
 
 from __future__ import annotations

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.codegen.cfunctions import log1p
 
-from derivkit.codegen.arrays import AxisShift, AxisSum, MaxIndicator, Outer, ReplaceAtMax, WithDiagonal
 from derivkit.codegen.specs import NumericSpec
 from derivkit.engine.domains import Domain, parse_domain
 from derivkit.engine.equivalence import Verdict, equivalent
 from derivkit.errors import ProofSetupError
+from derivkit.formulas.arrays import AxisShift, AxisSum, MaxIndicator, Outer, ReplaceAtMax, WithDiagonal
 
 N_CLASSES = 3
 BUDGET = 20.0

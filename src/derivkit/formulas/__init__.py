@@ -8,13 +8,17 @@ to the derivation proving it.
 exp(z1)/(exp(z1) + exp(z2) + exp(z3))
 
 Modules: :mod:`~derivkit.formulas.symbolic` (the textbook forms, as functions) and
-:mod:`~derivkit.formulas.catalogue` (one record per formula: inputs, generic indexed form,
-the derivation and result that prove it).
+:mod:`~derivkit.formulas.records` (one record per formula: inputs, generic indexed form, the
+derivation and result that prove it, the numerically stable form codegen prints),
+:mod:`~derivkit.formulas.catalogue` (the records) and :mod:`~derivkit.formulas.arrays` (the array
+operations stable forms are written in). Figures, codegen and the derivation scripts all read
+these; none keeps a copy of a formula.
 """
 
 from __future__ import annotations
 
-from derivkit.formulas.catalogue import CATALOGUE, Formula, get
+from derivkit.formulas.catalogue import CATALOGUE, get
+from derivkit.formulas.records import Formula, Input, Stable
 from derivkit.formulas.symbolic import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -31,6 +35,7 @@ from derivkit.formulas.symbolic import (
     softmax,
     softmax_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_grad,
+    softmax_entry,
     softmax_jacobian,
 )
 
@@ -43,6 +48,8 @@ def formula(name: str) -> Formula:
 __all__ = [
     "CATALOGUE",
     "Formula",
+    "Input",
+    "Stable",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "binary_cross_entropy_with_logits_grad",
@@ -59,5 +66,6 @@ __all__ = [
     "softmax",
     "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_grad",
+    "softmax_entry",
     "softmax_jacobian",
 ]

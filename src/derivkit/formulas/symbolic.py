@@ -43,6 +43,7 @@ __all__ = [
     "softmax",
     "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_grad",
+    "softmax_entry",
     "softmax_jacobian",
 ]
 
@@ -74,6 +75,12 @@ def _pair(y: Sequence[Any], z: Sequence[Any], what: tuple[str, str]) -> tuple[li
 def logsumexp(z: Sequence[Any]) -> Expr:
     r"""The log-sum-exp :math:`\log \sum_j e^{z_j}` (the log normaliser of the softmax)."""
     return sp.log(sp.Add(*[sp.exp(zj) for zj in _vector(z, "z")]))
+
+
+def softmax_entry(score: Callable[[Any], Expr], index: Any, bound: sp.Symbol, classes: Any) -> Expr:
+    """The softmax's entry ``index`` in indexed notation, exp(s_index) / sum_{bound=1}^{classes} exp(s_bound),
+    for scores given as a function of the index (``lambda k: z[k]``, or shifted: ``z[k] + c``)."""
+    return sp.exp(score(index)) / sp.Sum(sp.exp(score(bound)), (bound, 1, classes))
 
 
 def softmax(z: Sequence[Any]) -> list[Expr]:
@@ -158,21 +165,24 @@ def _as_binary(h: Any) -> Callable[[Expr, Expr], Expr]:
     raise TypeError("h must be a function of two arguments: a Python callable, a sympy.Lambda or a sympy.Function")
 
 
-def chain_rule(h: Any, f: Any, g: Any, x: sp.Symbol) -> Expr:
+def chain_rule(h: Any, f: Any, g: Any, x: sp.Symbol, *, evaluate: bool = True) -> Expr:
     r"""d/dx h(f(x), g(x)) = h_1(f, g) f'(x) + h_2(f, g) g'(x).
 
     ``h`` is a function of two arguments (a Python callable on expressions, a
     ``sympy.Lambda`` or an undefined ``sympy.Function('h')``); ``f`` and ``g`` are
     expressions in ``x``. For an undefined h, SymPy writes the partial derivatives as
-    ``Derivative(h(f(x), g(x)), f(x))``.
+    ``Derivative(h(f(x), g(x)), f(x))``. ``evaluate=False`` states the rule without working it
+    out: the partials stay ``Subs(Derivative(h(u, v), u), (u, v), (f, g))`` in the Lambda's own
+    variables, and f', g' stay derivatives (how a handout states the rule before using it).
     """
     fn = _as_binary(h)
     f, g = as_expr(f), as_expr(g)
-    u, v = sp.Dummy("u"), sp.Dummy("v")
+    u, v = h.variables if isinstance(h, sp.Lambda) else (sp.Dummy("u"), sp.Dummy("v"))
     outer = fn(u, v)
-    partial_u = sp.Subs(sp.diff(outer, u), (u, v), (f, g)).doit()
-    partial_v = sp.Subs(sp.diff(outer, v), (u, v), (f, g)).doit()
-    return partial_u * sp.diff(f, x) + partial_v * sp.diff(g, x)
+    partial_u, partial_v = (sp.Subs(sp.Derivative(outer, w), (u, v), (f, g)) for w in (u, v))
+    if not evaluate:
+        return partial_u * sp.Derivative(f, x) + partial_v * sp.Derivative(g, x)
+    return partial_u.doit() * sp.diff(f, x) + partial_v.doit() * sp.diff(g, x)
 
 
 def product_rule(f: Any, g: Any, x: sp.Symbol) -> Expr:

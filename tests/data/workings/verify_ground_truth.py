@@ -33,12 +33,16 @@ from __future__ import annotations
 import json
 import random
 import re
+import signal
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import mpmath
 import sympy as sp
 from sympy.parsing.sympy_parser import parse_expr, rationalize, standard_transformations
 
@@ -84,6 +88,20 @@ class Domain:
                 "nonnegative": sp.Interval(0, sp.oo), "integer": sp.Integers,
                 "nonzero": sp.Reals - sp.FiniteSet(0)}.get(self.spec, sp.Reals)
 
+    def contains(self, value: sp.Expr) -> bool:
+        """Is a numeric value in the domain (to within the tolerance at the bounds)?"""
+        if abs(sp.im(value)) > TOLERANCE:
+            return False
+        x = sp.re(value)
+        if self.bounds is not None:
+            (low, high), (left, right) = self.bounds, self.closed
+            return (x > low + TOLERANCE or (left and x > low - TOLERANCE)) and (
+                x < high - TOLERANCE or (right and x < high + TOLERANCE))
+        if self.spec == "integer":
+            return abs(x - sp.Integer(round(x))) < TOLERANCE
+        return {"positive": x > TOLERANCE, "negative": x < -TOLERANCE, "nonnegative": x > -TOLERANCE,
+                "nonzero": abs(x) > TOLERANCE}.get(self.spec, True)
+
     def sample(self, rng: random.Random) -> sp.Rational:
         if self.bounds is not None:
             low, high = self.bounds
@@ -105,6 +123,8 @@ class Env:
     funcs: dict[str, sp.Lambda] = field(default_factory=dict)
     raw: dict[str, sp.Expr] = field(default_factory=dict)
     givens: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    solved: dict[tuple, list[sp.Expr] | str] = field(default_factory=dict)
+    fixed: dict[frozenset, list[dict]] = field(default_factory=dict)
 
     def sym(self, name: str) -> sp.Symbol:
         if name not in self.symbols:
@@ -153,6 +173,13 @@ class Env:
         free = sorted(set().union(*(e.free_symbols for e in exprs)) - {skip}, key=str)
         return {s: self.domain(s.name).sample(self.rng) for s in free}
 
+    def points(self, exprs: list[sp.Expr], skip: sp.Symbol) -> list[dict[sp.Symbol, sp.Rational]]:
+        """The same few parameter points for every equation of a record with these parameters."""
+        free = frozenset(set().union(*(self.substitute(e).free_symbols for e in exprs)) - {skip})
+        if free not in self.fixed:
+            self.fixed[free] = [self.point([sp.Add(*free)]) for _ in range(5 if free else 1)]
+        return self.fixed[free]
+
 
 def numeric(expr: sp.Expr, point: dict[sp.Symbol, sp.Rational]) -> sp.Expr | None:
     try:
@@ -192,16 +219,78 @@ def equal_values(a: Value, b: Value, env: Env, tol: float | None = None) -> bool
     return len(a) == len(b) and all(equal(x, y, env, tol) in {"proved", "numeric"} for x, y in zip(a, b))
 
 
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Raise TimeoutError in the block after `seconds` (solveset can run for ever)."""
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def roots_by_scanning(expr: sp.Expr, var: sp.Symbol, domain: Domain) -> list[sp.Expr]:
+    """Real roots of a one-variable expression: sign changes and near-zero dips on a grid, refined at 50 digits."""
+    low, high = (float(b) for b in domain.bounds) if domain.bounds else (-30.0, 30.0)
+    f = sp.lambdify(var, expr, "mpmath")
+    grid = [low + (high - low) * (i + 0.5) / 4000 for i in range(4000)]
+    values = []
+    for x in grid:
+        try:
+            y = f(mpmath.mpf(x))
+            values.append(float(y) if abs(mpmath.im(y)) < 1e-12 else None)
+        except (ZeroDivisionError, ValueError, TypeError):
+            values.append(None)
+    guesses = []
+    for i in range(1, len(grid) - 1):
+        y0, y1, y2 = values[i - 1:i + 2]
+        if None in (y0, y1, y2):
+            continue
+        if y1 == 0 or y0 * y1 < 0 or (abs(y1) < 1e-4 and abs(y1) <= min(abs(y0), abs(y2))):
+            guesses.append(grid[i])
+    found: list[sp.Expr] = []
+    with mpmath.workdps(DPS):
+        for guess in guesses:
+            try:
+                root = mpmath.findroot(f, mpmath.mpf(guess))
+            except (ValueError, ZeroDivisionError):
+                continue
+            value = sp.Float(mpmath.re(root), DPS)
+            if abs(f(mpmath.re(root))) < 1e-30 and all(abs(value - r) > 1e-20 for r in found):
+                found.append(value)
+    return found
+
+
 def solutions(eq: sp.Expr, var: sp.Symbol, env: Env, point: dict) -> list[sp.Expr] | str:
-    """The numeric solutions of eq = 0 in var at a point of the parameters, 'all' or 'unknown'."""
-    domain = env.domain(var.name).as_set()
-    found = sp.solveset(env.substitute(eq).xreplace(point), var, domain)
-    if found == domain:
-        return "all"
-    if not isinstance(found, sp.FiniteSet):
-        return "unknown"
-    values = [numeric(s, {}) for s in found]
-    return "unknown" if any(v is None for v in values) else values
+    """The numeric solutions of eq = 0 in var's domain at a point of the parameters, or 'all'."""
+    domain = env.domain(var.name)
+    expr = env.substitute(eq).xreplace(point)
+    key = (expr, var)
+    if key not in env.solved:
+        env.solved[key] = _solutions(expr, var, domain)
+    return env.solved[key]
+
+
+def _solutions(expr: sp.Expr, var: sp.Symbol, domain: Domain) -> list[sp.Expr] | str:
+    try:
+        with time_limit(2):
+            found = sp.solveset(expr, var, sp.Reals)
+            if found == sp.Reals:
+                return "all"
+            if not isinstance(found, sp.FiniteSet):
+                found = sp.solveset(expr, var, domain.as_set())
+    except TimeoutError:
+        found = None
+    if isinstance(found, sp.FiniteSet) and all(numeric(s, {}) is not None for s in found):
+        values = [numeric(s, {}) for s in found]
+    else:
+        values = roots_by_scanning(expr, var, domain)
+    return [v for v in values if domain.contains(v)]
 
 
 def compare_sets(old: list[sp.Expr] | str, new: list[sp.Expr] | str) -> str:
@@ -220,12 +309,10 @@ def compare_sets(old: list[sp.Expr] | str, new: list[sp.Expr] | str) -> str:
 
 def relation(old: sp.Expr, new: sp.Expr | list[sp.Expr], var: sp.Symbol, env: Env) -> str:
     """How the solution set of `new` relates to that of the equation `old` (or to a list of values)."""
-    exprs = [old, *(new if isinstance(new, list) else [new])]
     seen = set()
-    for _ in range(5 if env.point(exprs, skip=var) else 1):
-        point = env.point(exprs, skip=var)
+    for point in env.points([old, *(new if isinstance(new, list) else [new])], skip=var):
         if isinstance(new, list):
-            target = [numeric(env.substitute(v).xreplace(point), {}) for v in new]
+            target: list[sp.Expr] | str = [numeric(env.substitute(v).xreplace(point), {}) for v in new]
         else:
             target = solutions(new, var, env, point)
         seen.add(compare_sets(solutions(old, var, env, point), target))

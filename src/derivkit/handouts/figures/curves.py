@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from derivkit.handouts.figures.spec import FigureSpec, sigmoid
+from derivkit.handouts.figures.spec import FigureSpec
+from derivkit.numeric import sigmoid
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from derivkit.handouts.figures.spec import FigureSpec, logit, sigmoid
+from derivkit.handouts.figures.spec import FigureSpec
+from derivkit.numeric import logit, sigmoid
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

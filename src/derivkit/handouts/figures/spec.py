@@ -6,8 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -22,12 +20,3 @@ class FigureSpec:
     draw: Callable[[Figure], None]
     size: tuple[float, float] = (6.4, 3.4)
     formulas: tuple[str, ...] = ()
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """The logistic sigmoid, stable for large |z| (figures draw from NumPy, not from SymPy)."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def logit(p: float) -> float:
-    return float(np.log(p / (1.0 - p)))

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from derivkit.handouts.figures.spec import FigureSpec, sigmoid
+from derivkit.handouts.figures.spec import FigureSpec
+from derivkit.numeric import sigmoid
 from derivkit.toydata import LOGISTIC_INPUTS, LOGISTIC_LABELS
 
 if TYPE_CHECKING:
