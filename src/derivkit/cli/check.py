@@ -37,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check", help="check an answer against the expected one (exit 0 equivalent, 1 not, 2 invalid, 3 unknown)",
         description="Check a student's answer against the expected one. Exit status: 0 equivalent, "
                     "1 not equivalent, 2 invalid input, 3 unknown (timeout or undecidable).",
-        epilog="An expression may start with a minus sign (--answer -x). Example: derivkit check --expected 'sigma(z)*(1-sigma(z))' "
+        epilog="An expression may start with a minus sign (--answer -x). "
+               "Example: derivkit check --expected 'sigma(z)*(1-sigma(z))' "
                "--answer 'exp(-z)/(1+exp(-z))^2'",
     )
     parser.add_argument("--expected", metavar="EXPR", help="the expected answer")

@@ -231,7 +231,8 @@ class Evaluator:
             raise Undefined("zero to a non-positive power")
         if abs(exponent) * max(1, abs(_magnitude(base))) > MAX_MAGNITUDE_BITS:
             raise Undefined("power too large to evaluate")
-        if self.real_only and exp_expr.is_Rational and exp_expr.q % 2 == 1 and not isinstance(base, mpmath.mpc) and base < 0:
+        odd_root = exp_expr.is_Rational and exp_expr.q % 2 == 1
+        if self.real_only and odd_root and not isinstance(base, mpmath.mpc) and base < 0:
             return -((-base) ** exponent) if exp_expr.p % 2 else (-base) ** exponent
         return mpmath.power(base, exponent)
 

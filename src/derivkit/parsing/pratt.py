@@ -211,7 +211,8 @@ class Parser:
     def bracket_contents(self, opener: Token) -> Node:
         """The expression inside brackets opened by ``opener``, with the closer consumed."""
         if self.peek.kind in (RPAREN, RBRACE):
-            raise self.error(f"empty brackets '{opener.text}{self.peek.text}'", opener.col, "put an expression inside, or remove them")
+            raise self.error(f"empty brackets '{opener.text}{self.peek.text}'", opener.col,
+                             "put an expression inside, or remove them")
         saved, self.abs_depth = self.abs_depth, 0  # bars inside brackets pair up afresh
         inner = self.expression(0)
         self.abs_depth = saved
