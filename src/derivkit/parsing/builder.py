@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import sympy as sp
 
@@ -82,7 +83,8 @@ class Builder:
         self.limits = limits
         self.diff_order = 0
         self.diff_nodes = 0
-        self.dispatch: dict[type, Callable[[Node], sp.Expr]] = {
+        # each handler takes the node type it is keyed by
+        self.dispatch: dict[type, Callable[[Any], sp.Expr]] = {
             Num: self.num, Name: self.name, Const: self.const, Neg: self.neg, Sum: self.sum,
             Product: self.product, Recip: self.recip, Power: self.power_node, Call: self.call, Diff: self.diff,
         }
