@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from derivkit.grading.single import CheckResult
 
 EXIT_INVALID = 2
 
@@ -80,7 +84,7 @@ def run_check_command(args: argparse.Namespace) -> int:
     return _report(result, args.json)
 
 
-def _report(result, as_json: bool) -> int:
+def _report(result: CheckResult, as_json: bool) -> int:
     if as_json:
         print(result.to_json())
         return result.exit_code
@@ -99,11 +103,11 @@ def _report(result, as_json: bool) -> int:
 
 def run_batch(args: argparse.Namespace) -> int:
     from derivkit.grading.batch import grade_batch, read_batch, summary
-    from derivkit.grading.single import make_request
+    from derivkit.grading.single import CheckResult, make_request
 
     probe = make_request("0", "0", args.syntax, args.assume, args.timeout, args.semantics)
-    if not hasattr(probe, "timeout"):
-        print(f"derivkit: error: {probe.message}", file=sys.stderr)  # type: ignore[union-attr]
+    if isinstance(probe, CheckResult):
+        print(f"derivkit: error: {probe.message}", file=sys.stderr)
         return EXIT_INVALID
     if args.jobs is not None and args.jobs < 1:
         print("derivkit: error: --jobs must be at least 1", file=sys.stderr)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -35,7 +35,7 @@ class Relation:
     rhs: sp.Expr
     op: str = "="
 
-    def __iter__(self):  # allows ``lhs, rhs = relation``
+    def __iter__(self) -> Iterator[sp.Expr]:  # allows ``lhs, rhs = relation``
         return iter((self.lhs, self.rhs))
 
     def __str__(self) -> str:
