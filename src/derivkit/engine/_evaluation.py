@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from typing import TypeAlias
 
 import mpmath
 import sympy as sp
@@ -19,7 +20,7 @@ import sympy as sp
 from derivkit.errors import Undefined, Unsupported
 from derivkit.functions import logit, logsumexp, sigmoid, softplus
 
-Number = mpmath.mpf | mpmath.mpc
+Number: TypeAlias = mpmath.mpf | mpmath.mpc
 
 #: Magnitude (in bits) beyond which a value counts as overflow: 2**(10**6) is already absurd.
 MAX_MAGNITUDE_BITS = 1_000_000
