@@ -30,6 +30,11 @@ def test_wheel_ships_every_derivation_script(wheel: Path):
     assert expected <= shipped
 
 
+def test_wheel_ships_py_typed(wheel: Path):
+    """PEP 561: without the marker, type checkers ignore derivkit's annotations in user code."""
+    assert "derivkit/py.typed" in zipfile.ZipFile(wheel).namelist()
+
+
 def test_installed_wheel_finds_derivations_outside_the_checkout(wheel: Path, tmp_path: Path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],

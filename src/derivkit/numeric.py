@@ -16,6 +16,7 @@ function's domain gives nan or inf. This module imports only NumPy.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "sigmoid",
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-def _as_float(x):
+def _as_float(x: ArrayLike) -> np.ndarray:
     """x as a floating-point array: float16/32/64 are kept, integers and booleans become float64."""
     x = np.asarray(x)
     if x.dtype.kind == "f":
@@ -44,12 +45,12 @@ def _as_float(x):
     return x.astype(np.float64)
 
 
-def _scalar(x):
+def _scalar(x: np.ndarray) -> np.ndarray | np.floating:
     """A 0-d result as a NumPy scalar, as NumPy's own ufuncs return it."""
     return x[()] if x.ndim == 0 else x
 
 
-def _axis(axis, ndim, name):
+def _axis(axis: object, ndim: int, name: str) -> int:
     """The class axis as a negative index, so that it names the same axis of every input."""
     if ndim == 0:
         raise ValueError(f"{name} needs an array with a class axis, got a scalar")
@@ -60,14 +61,18 @@ def _axis(axis, ndim, name):
     return int(axis) - ndim if axis >= 0 else int(axis)
 
 
-def _shift(x, axis):
+def _shift(x: np.ndarray, axis: int) -> np.ndarray:
     """The max along the axis (kept for broadcasting), 0 where it is not finite (a row of -inf)."""
     c = np.max(x, axis=axis, keepdims=True)
     c[~np.isfinite(c)] = 0
     return c
 
 
-def _argmax(x, axis):
+#: the argmax along the class axis: kept-dims indices, flat indices (or None), x's shape
+_ArgMax = tuple[np.ndarray, np.ndarray | None, tuple[int, ...]]
+
+
+def _argmax(x: np.ndarray, axis: int) -> _ArgMax:
     """Where the (first) max along the axis is: the kept-dims index, plus flat indices into x
     when the axis is x's last, contiguous one (flat indexing is several times faster)."""
     i = np.argmax(x, axis=axis, keepdims=True)
@@ -77,7 +82,7 @@ def _argmax(x, axis):
     return i, flat, x.shape
 
 
-def _take_shift(x, at, axis):
+def _take_shift(x: np.ndarray, at: _ArgMax, axis: int) -> np.ndarray:
     """x at its argmax ``at`` along the axis (its max, kept), 0 where that is not finite."""
     i, flat, _ = at
     c = x.reshape(-1)[flat] if flat is not None else np.take_along_axis(x, i, axis)
@@ -85,7 +90,7 @@ def _take_shift(x, at, axis):
     return c
 
 
-def _add_at(b, at, value, axis):
+def _add_at(b: np.ndarray, at: _ArgMax, value: ArrayLike, axis: int) -> None:
     """b += value at the argmax ``at`` along the axis (one element per row), in place."""
     i, flat, shape = at
     if flat is not None and b.shape == shape and b.flags.c_contiguous:
@@ -95,7 +100,7 @@ def _add_at(b, at, value, axis):
         np.put_along_axis(b, i, np.take_along_axis(b, i, axis) + value, axis)
 
 
-def _sum(x, axis):
+def _sum(x: np.ndarray, axis: int) -> np.ndarray:
     """The sum along the axis (kept). Along a short last axis einsum is several times faster
     than np.sum, which sets up a reduction per row; it adds at most 64 terms in sequence."""
     if axis == -1 and x.shape[-1] <= 64:
@@ -103,14 +108,14 @@ def _sum(x, axis):
     return np.sum(x, axis=axis, keepdims=True)
 
 
-def _dot(a, b, axis):
+def _dot(a: np.ndarray, b: np.ndarray, axis: int) -> np.ndarray:
     """sum_k a_k b_k along the axis (kept), without a full-size temporary for the product."""
     if axis == -1 and max(a.shape[-1], b.shape[-1]) <= 64:
         return np.einsum("...i,...i->...", a, b)[..., None]
     return np.sum(a * b, axis=axis, keepdims=True)
 
 
-def _xdot(a, b, axis):
+def _xdot(a: np.ndarray, b: np.ndarray, axis: int) -> np.ndarray:
     """sum_k a_k b_k along the axis (kept), with the term 0 wherever a_k = 0 (0 log 0 = 0).
     Where a_k = 0 the plain product a_k b_k is +-0 or nan (0 times inf), so the plain sum can
     differ from the guarded one only in a row that is nan: the guard is applied only then."""
@@ -120,7 +125,7 @@ def _xdot(a, b, axis):
     return r
 
 
-def _put_at(b, at, value, axis):
+def _put_at(b: np.ndarray, at: _ArgMax, value: ArrayLike, axis: int) -> None:
     """b = value at the argmax ``at`` along the axis (one element per row), in place."""
     i, flat, shape = at
     if flat is not None and b.shape == shape and b.flags.c_contiguous:
@@ -130,12 +135,12 @@ def _put_at(b, at, value, axis):
         np.put_along_axis(b, i, np.broadcast_to(value, np.broadcast_shapes(i.shape, np.shape(value))), axis)
 
 
-def _set_diagonal(m, v):
+def _set_diagonal(m: np.ndarray, v: np.ndarray) -> None:
     """m[..., i, i] = v[..., i], in place (einsum's diagonal is a writeable view)."""
     np.einsum("...ii->...i", m)[...] = v
 
 
-def sigmoid(z):
+def sigmoid(z: ArrayLike) -> np.ndarray | np.floating:
     """The logistic sigmoid 1/(1 + exp(-z)).
 
     Parameters
@@ -178,7 +183,7 @@ def sigmoid(z):
     return _scalar(b0)
 
 
-def logit(p):
+def logit(p: ArrayLike) -> np.ndarray | np.floating:
     """The log-odds log(p/(1 - p)), inverse of the sigmoid.
 
     Parameters
@@ -229,7 +234,7 @@ def logit(p):
     return _scalar(b1)
 
 
-def sigmoid_grad(z):
+def sigmoid_grad(z: ArrayLike) -> np.ndarray | np.floating:
     """The derivative of the sigmoid, sigmoid(z) (1 - sigmoid(z)).
 
     Parameters
@@ -271,7 +276,7 @@ def sigmoid_grad(z):
     return _scalar(b0)
 
 
-def softmax(z, axis=-1):
+def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray | np.floating:
     """The softmax exp(z_k) / sum_j exp(z_j) along an axis.
 
     Parameters
@@ -325,7 +330,7 @@ def softmax(z, axis=-1):
     return _scalar(b0)
 
 
-def log_softmax(z, axis=-1):
+def log_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray | np.floating:
     """The log-softmax z_k - log sum_j exp(z_j) along an axis.
 
     Parameters
@@ -387,7 +392,7 @@ def log_softmax(z, axis=-1):
     return _scalar(b0)
 
 
-def logsumexp(z, axis=-1):
+def logsumexp(z: ArrayLike, axis: int = -1) -> np.ndarray | np.floating:
     """The log-sum-exp log sum_j exp(z_j) along an axis (the axis is removed).
 
     Parameters
@@ -445,7 +450,7 @@ def logsumexp(z, axis=-1):
     return _scalar(np.squeeze(r3, axis=axis))
 
 
-def binary_cross_entropy(y, p):
+def binary_cross_entropy(y: ArrayLike, p: ArrayLike) -> np.ndarray | np.floating:
     """Binary cross-entropy -(y log p + (1 - y) log(1 - p)) per example.
 
     Parameters
@@ -504,7 +509,7 @@ def binary_cross_entropy(y, p):
     return _scalar(b0)
 
 
-def binary_cross_entropy_with_logits(y, z):
+def binary_cross_entropy_with_logits(y: ArrayLike, z: ArrayLike) -> np.ndarray | np.floating:
     """Binary cross-entropy of a label y and sigmoid(z), from the logit z.
 
     Parameters
@@ -562,7 +567,7 @@ def binary_cross_entropy_with_logits(y, z):
     return _scalar(b0)
 
 
-def binary_cross_entropy_with_logits_grad(y, z):
+def binary_cross_entropy_with_logits_grad(y: ArrayLike, z: ArrayLike) -> np.ndarray | np.floating:
     """d/dz of binary_cross_entropy_with_logits: sigmoid(z) - y.
 
     Parameters
@@ -611,7 +616,7 @@ def binary_cross_entropy_with_logits_grad(y, z):
     return _scalar(b0)
 
 
-def categorical_cross_entropy(y, p, axis=-1):
+def categorical_cross_entropy(y: ArrayLike, p: ArrayLike, axis: int = -1) -> np.ndarray | np.floating:
     """Categorical cross-entropy -sum_k y_k log p_k along an axis (axis removed).
 
     Parameters
@@ -663,7 +668,7 @@ def categorical_cross_entropy(y, p, axis=-1):
     return _scalar(np.squeeze(r1, axis=axis))
 
 
-def softmax_cross_entropy_with_logits(y, z, axis=-1):
+def softmax_cross_entropy_with_logits(y: ArrayLike, z: ArrayLike, axis: int = -1) -> np.ndarray | np.floating:
     """Categorical cross-entropy of labels y and softmax(z), from the logits z (axis removed).
 
     Parameters
@@ -735,7 +740,7 @@ def softmax_cross_entropy_with_logits(y, z, axis=-1):
     return _scalar(np.squeeze(r6, axis=axis))
 
 
-def softmax_cross_entropy_with_logits_grad(y, z, axis=-1):
+def softmax_cross_entropy_with_logits_grad(y: ArrayLike, z: ArrayLike, axis: int = -1) -> np.ndarray | np.floating:
     """d/dz_k of softmax_cross_entropy_with_logits: softmax(z)_k sum_j y_j - y_k (softmax(z) - y for labels summing to 1).
 
     Parameters
@@ -797,7 +802,7 @@ def softmax_cross_entropy_with_logits_grad(y, z, axis=-1):
     return _scalar(b0)
 
 
-def softmax_jacobian(z):
+def softmax_jacobian(z: ArrayLike) -> np.ndarray | np.floating:
     """The Jacobian d softmax(z)_i / d z_j = s_i (delta_ij - s_j) over the last axis.
 
     Parameters

@@ -31,8 +31,9 @@ def test_every_numeric_function_is_a_view_of_its_record() -> None:
 
 
 def test_figures_draw_with_the_generated_numeric_functions() -> None:
-    assert curves.sigmoid is numeric.sigmoid and surfaces.sigmoid is numeric.sigmoid
-    assert softmax.sigmoid is numeric.sigmoid and softmax.logit is numeric.logit
+    assert curves.sigmoid is numeric.sigmoid and curves.logit is numeric.logit
+    assert surfaces.binary_cross_entropy_with_logits is numeric.binary_cross_entropy_with_logits
+    assert softmax.sigmoid is numeric.sigmoid and softmax.softmax is numeric.softmax
 
 
 def _defined_functions(path: Path) -> set[str]:

@@ -8,6 +8,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from derivkit import __version__
 from derivkit.errors import DerivkitError
@@ -19,7 +20,7 @@ SUBCOMMANDS = ("derivations", "build", "check", "steps", "export")
 EXIT_INVALID = 2
 
 
-def _subcommand_modules() -> list[object]:
+def _subcommand_modules() -> list[ModuleType]:
     modules = []
     for name in SUBCOMMANDS:
         try:
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"derivkit {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _subcommand_modules():
-        module.register(subparsers)  # type: ignore[attr-defined]
+        module.register(subparsers)
     return parser
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from derivkit.handouts.build import DEFAULT_OUT, FORMATS, BuildResult, build
 from derivkit.handouts.model import VARIANTS
 
 
-def _choices(allowed: tuple[str, ...], what: str):
+def _choices(allowed: tuple[str, ...], what: str) -> Callable[[str], list[str]]:
     """A comma-separated list of ``allowed`` values ("all" for every one)."""
 
     def parse(text: str) -> list[str]:

@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from derivkit.grading.single import CheckResult
 
 EXIT_INVALID = 2
 
@@ -37,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check", help="check an answer against the expected one (exit 0 equivalent, 1 not, 2 invalid, 3 unknown)",
         description="Check a student's answer against the expected one. Exit status: 0 equivalent, "
                     "1 not equivalent, 2 invalid input, 3 unknown (timeout or undecidable).",
-        epilog="An expression may start with a minus sign (--answer -x). Example: derivkit check --expected 'sigma(z)*(1-sigma(z))' "
+        epilog="An expression may start with a minus sign (--answer -x). "
+               "Example: derivkit check --expected 'sigma(z)*(1-sigma(z))' "
                "--answer 'exp(-z)/(1+exp(-z))^2'",
     )
     parser.add_argument("--expected", metavar="EXPR", help="the expected answer")
@@ -79,7 +84,7 @@ def run_check_command(args: argparse.Namespace) -> int:
     return _report(result, args.json)
 
 
-def _report(result, as_json: bool) -> int:
+def _report(result: CheckResult, as_json: bool) -> int:
     if as_json:
         print(result.to_json())
         return result.exit_code
@@ -98,11 +103,11 @@ def _report(result, as_json: bool) -> int:
 
 def run_batch(args: argparse.Namespace) -> int:
     from derivkit.grading.batch import grade_batch, read_batch, summary
-    from derivkit.grading.single import make_request
+    from derivkit.grading.single import CheckResult, make_request
 
     probe = make_request("0", "0", args.syntax, args.assume, args.timeout, args.semantics)
-    if not hasattr(probe, "timeout"):
-        print(f"derivkit: error: {probe.message}", file=sys.stderr)  # type: ignore[union-attr]
+    if isinstance(probe, CheckResult):
+        print(f"derivkit: error: {probe.message}", file=sys.stderr)
         return EXIT_INVALID
     if args.jobs is not None and args.jobs < 1:
         print("derivkit: error: --jobs must be at least 1", file=sys.stderr)

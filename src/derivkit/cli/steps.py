@@ -31,7 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read(path: str) -> str:
-    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if path == "-" else open(path, "rb").read(MAX_FILE_BYTES + 1)
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    else:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"{path} is larger than {MAX_FILE_BYTES // 1024} KB; a working is a few lines")
     try:

@@ -75,8 +75,8 @@ def allocate(program: Program) -> Allocation:
     # a buffer is created (np.empty) at its first appearance
     seen: set[str] = set()
     for op in program.ops:
-        name = alloc.buffer.get(op.result.id)
-        if name is not None and name not in seen:
-            seen.add(name)
+        created = alloc.buffer.get(op.result.id)
+        if created is not None and created not in seen:
+            seen.add(created)
             alloc.fresh.add(op.result.id)
     return alloc

@@ -106,7 +106,7 @@ def docstring(spec: NumericSpec, formula: Formula, indent: str = "    ", target:
     lines += _wrap(f"{_returns(spec)}{per_example}.{dtypes}", "    ")
     lines += ["", "Computed as", "-----------"]
     lines += ["    " + line for line in stable_lines(spec)]
-    lines += [""] + _wrap(spec.stability)
+    lines += ["", *_wrap(spec.stability)]
     lines += ["", "Proof", "-----"]
     lines += _wrap(f"Textbook form (derivkit.formulas.{formula.symbolic.__name__}): {sp.sstr(formula.generic())}.")
     lines += _wrap(proof_sentence(spec))
@@ -129,17 +129,17 @@ class FunctionView:
     helpers: frozenset[str]
 
 
-def _signature(spec: NumericSpec, axis_name: str = "axis") -> str:
-    names = [p.name for p in spec.params]
+def _signature(spec: NumericSpec, axis_name: str = "axis", typed: bool = False) -> str:
+    names = [f"{p.name}: ArrayLike" if typed else p.name for p in spec.params]
     if spec.axis_param:
-        names.append(f"{axis_name}=-1")
+        names.append(f"{axis_name}: int = -1" if typed else f"{axis_name}=-1")
     return ", ".join(names)
 
 
 def numpy_view(spec: NumericSpec) -> FunctionView:
     body = NumpyKernelPrinter().kernel(spec)
     formula = get(spec.name)
-    return FunctionView(spec.name, _signature(spec), docstring(spec, formula), body.prologue,
+    return FunctionView(spec.name, _signature(spec, typed=True), docstring(spec, formula), body.prologue,
                         body.lines, body.returns, body.helpers)
 
 

@@ -107,9 +107,8 @@ class Lowerer:
     def emit(self, kind: str, fn: str, args: tuple[Operand, ...], shape: Shape | None = None,
              dtype: str = "float") -> Val:
         if shape is None:
-            shape = max((a.shape for a in args), key=_RANK.__getitem__)
-            if shape == "const":
-                shape = "row"
+            widest = max((a.shape for a in args), key=lambda s: _RANK[s])
+            shape = "row" if widest == "const" else widest
         val = Val(self.count, shape, dtype)
         self.count += 1
         self.program.ops.append(Op(kind, fn, args, val, self.pending_comment))
@@ -198,7 +197,7 @@ class Lowerer:
             return self._piecewise(expr)
         if type(expr) in _COMPARISONS:
             lhs, rhs = (self.lower(a) for a in expr.args)
-            shape = max((lhs.shape, rhs.shape), key=_RANK.__getitem__)
+            shape = max((lhs.shape, rhs.shape), key=lambda s: _RANK[s])
             return self.emit("ufunc", _COMPARISONS[type(expr)], (lhs, rhs), "row" if shape == "const" else shape,
                              dtype="bool")
         if type(expr) in _UFUNCS:
@@ -210,7 +209,9 @@ class Lowerer:
         return op.shape in ("const", "row")
 
     def _sum_small(self, terms: list[Operand]) -> Operand | None:
-        acc = terms[0] if terms else None
+        if not terms:
+            return None
+        acc = terms[0]
         for term in terms[1:]:
             acc = self.ufunc("add", acc, term)
         return acc
@@ -251,6 +252,8 @@ class Lowerer:
             if acc is None or acc.shape != "full":
                 raise LoweringError("MaxIndicator can only be added to a full-size array")
             acc = self.emit("at_max", "add", (acc, self.index_of_max(x), Const(sp.Integer(sign))), "full")
+        if acc is None:  # an Add has at least two terms, so some term was lowered
+            raise LoweringError(f"cannot lower the empty sum {expr}")
         return acc
 
     def _mul(self, expr: sp.Mul) -> Operand:
@@ -269,7 +272,9 @@ class Lowerer:
         small_dens = [op for op in dens if self._small(op)]
 
         def product(ops: list[Operand]) -> Operand | None:
-            acc = ops[0] if ops else None
+            if not ops:
+                return None
+            acc = ops[0]
             for op in ops[1:]:
                 acc = self.ufunc("multiply", acc, op)
             return acc
@@ -287,11 +292,11 @@ class Lowerer:
             if small_num is None and coeff == -1 and small_den is None:
                 return self.ufunc("negative", acc)
             # one full-size pass: multiply by the per-row factor coeff * small_num / small_den
-            factor: Operand = Const(coeff) if small_num is None else (
+            scale: Operand = Const(coeff) if small_num is None else (
                 small_num if coeff == 1 else self.ufunc("multiply", Const(coeff), small_num))
             if small_den is not None:
-                factor = self.ufunc("divide", factor, small_den)
-            return self.ufunc("multiply", acc, factor)
+                scale = self.ufunc("divide", scale, small_den)
+            return self.ufunc("multiply", acc, scale)
         if small_num is not None and coeff == -1:
             numerator: Operand = self.ufunc("negative", small_num)
         else:
@@ -323,7 +328,7 @@ class Lowerer:
         acc = self.lower(last)
         for value, cond in reversed(branches):
             val, mask = self.lower(value), self.lower(cond)
-            shape = max((acc.shape, val.shape, mask.shape), key=_RANK.__getitem__)
+            shape = max((acc.shape, val.shape, mask.shape), key=lambda s: _RANK[s])
             if shape in ("const", "row"):
                 acc = self.emit("ufunc", "where", (mask, val, acc), "row")
             else:

@@ -12,6 +12,7 @@ All three know derivkit's array operations (:mod:`derivkit.formulas.arrays`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 from sympy.printing.numpy import JaxPrinter as SympyJaxPrinter
@@ -168,6 +169,14 @@ class _FunctionalMixin:
     keepdims_keyword = "keepdims"
     axis_name = "axis"
     helpers: set[str]
+
+    if TYPE_CHECKING:  # supplied by the SymPy code printer and the framework printer it is mixed into
+        _sum_name: str
+        _where_name: str
+
+        def _print(self, expr: Any, **kwargs: Any) -> str: ...
+
+        def _module_format(self, fqn: str, register: bool = True) -> str: ...
 
     def _print_Rational(self, expr: sp.Rational) -> str:
         return _number(expr)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 import sympy as sp
 from sympy.codegen.cfunctions import log1p
@@ -28,7 +29,7 @@ from derivkit.formulas.arrays import AxisShift, AxisSum, MaxIndicator, Outer, Re
 N_CLASSES = 3
 BUDGET = 20.0
 
-Value = sp.Expr | list  # a scalar, a vector (list of n) or a matrix (list of n lists)
+Value: TypeAlias = sp.Expr | list[Any]  # a scalar, a vector (list of n) or a matrix (list of n lists)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
@@ -30,7 +31,7 @@ class NumericSpec:
     output: Output
     steps: tuple[tuple[sp.Symbol, sp.Expr], ...]
     result: sp.Expr
-    textbook: Callable[..., object]
+    textbook: Callable[..., sp.Expr | list[Any]]  # a scalar, vector or matrix (list of lists)
     stability: str
     has_axis: bool = True
 

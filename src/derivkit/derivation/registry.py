@@ -19,7 +19,8 @@ from types import ModuleType
 from derivkit.derivation.derivation import Derivation
 from derivkit.errors import DerivationError
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/derivkit (the wheel ships derivations as derivkit/_derivations)
+# src/derivkit (the wheel ships derivations as derivkit/_derivations)
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 COURSE_FILE = "course.toml"
 
 
@@ -102,7 +103,9 @@ def course(folder: Path | None = None) -> tuple[CoursePart, ...]:
     for i in listed:
         if i not in known:
             close = difflib.get_close_matches(i, known, n=1)
-            raise DerivationError(f"{path}: unknown derivation id {i!r}" + (f"; did you mean {close[0]}?" if close else ""))
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise DerivationError(f"{path}: unknown derivation id {i!r}{hint}")
     if len(listed) != len(set(listed)):
-        raise DerivationError(f"{path}: a derivation is listed twice: {sorted({i for i in listed if listed.count(i) > 1})}")
+        twice = sorted({i for i in listed if listed.count(i) > 1})
+        raise DerivationError(f"{path}: a derivation is listed twice: {twice}")
     return parts

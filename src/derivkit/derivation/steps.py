@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -35,7 +35,7 @@ class Relation:
     rhs: sp.Expr
     op: str = "="
 
-    def __iter__(self):  # allows ``lhs, rhs = relation``
+    def __iter__(self) -> Iterator[sp.Expr]:  # allows ``lhs, rhs = relation``
         return iter((self.lhs, self.rhs))
 
     def __str__(self) -> str:
@@ -86,8 +86,8 @@ def combine(index: int, start: float, claims: list[tuple[str, Verdict]]) -> Step
                                verdict.method, verdict.counterexample)
     if all(v.status == "proved" for _, v in claims):
         methods = sorted({v.method or "" for _, v in claims} - {""})
-        return StepVerdict(index, "proved", seconds, "proved symbolically" + (f" ({', '.join(methods)})" if methods else ""),
-                           "symbolic")
+        how = f" ({', '.join(methods)})" if methods else ""
+        return StepVerdict(index, "proved", seconds, "proved symbolically" + how, "symbolic")
     return StepVerdict(index, "numeric", seconds,
                        "checked numerically at sample points; SymPy found no symbolic proof", "numeric")
 
@@ -220,12 +220,14 @@ class ApplyToBothSides(Step):
         start = time.perf_counter()
         u = sp.Dummy("u", real=True)
         slope = sp.diff(self.function(u), u)
-        monotone = holds_everywhere(slope, ctx.domains, "is_positive") or holds_everywhere(slope, ctx.domains, "is_negative")
+        monotone = (holds_everywhere(slope, ctx.domains, "is_positive")
+                    or holds_everywhere(slope, ctx.domains, "is_negative"))
         sides_real = all(holds_everywhere(side, ctx.domains, "is_extended_real") for side in self.before)
         if not (monotone and sides_real):
             why = "it is not shown to be strictly monotonic" if not monotone else "a side is not shown to be real"
             return StepVerdict(self.index, "failed", time.perf_counter() - start,
-                               f"applying {self.function(sp.Symbol('u'))} to both sides may change the solutions: {why}")
+                               f"applying {self.function(sp.Symbol('u'))} to both sides "
+                               f"may change the solutions: {why}")
         claims = [
             ("the new left side", ctx.equal(self.function(self.before.lhs), self.after.lhs)),
             ("the new right side", ctx.equal(self.function(self.before.rhs), self.after.rhs)),
@@ -281,7 +283,8 @@ class SolveFor(Step):
         solutions = self.solutions
         if len(solutions) != 1:
             return StepVerdict(self.index, "failed", time.perf_counter() - start,
-                               f"SymPy found {len(solutions)} solutions for {self.variable}, not exactly one: {solutions}")
+                               f"SymPy found {len(solutions)} solutions for {self.variable}, "
+                               f"not exactly one: {solutions}")
         solution = solutions[0]
         at = {self.variable: solution}
         claims = [("the solution satisfies the equation",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from typing import TypeAlias
 
 import mpmath
 import sympy as sp
@@ -19,7 +20,7 @@ import sympy as sp
 from derivkit.errors import Undefined, Unsupported
 from derivkit.functions import logit, logsumexp, sigmoid, softplus
 
-Number = mpmath.mpf | mpmath.mpc
+Number: TypeAlias = mpmath.mpf | mpmath.mpc
 
 #: Magnitude (in bits) beyond which a value counts as overflow: 2**(10**6) is already absurd.
 MAX_MAGNITUDE_BITS = 1_000_000
@@ -231,7 +232,8 @@ class Evaluator:
             raise Undefined("zero to a non-positive power")
         if abs(exponent) * max(1, abs(_magnitude(base))) > MAX_MAGNITUDE_BITS:
             raise Undefined("power too large to evaluate")
-        if self.real_only and exp_expr.is_Rational and exp_expr.q % 2 == 1 and not isinstance(base, mpmath.mpc) and base < 0:
+        odd_root = exp_expr.is_Rational and exp_expr.q % 2 == 1
+        if self.real_only and odd_root and not isinstance(base, mpmath.mpc) and base < 0:
             return -((-base) ** exponent) if exp_expr.p % 2 else (-base) ** exponent
         return mpmath.power(base, exponent)
 

@@ -105,7 +105,9 @@ def domain_of(name: str, domains: Mapping[str, Domain]) -> Domain:
     return domains.get(base, REAL) if base != name else REAL
 
 
-def sample_points(variables: Sequence[str], domains: Mapping[str, Domain], rng: random.Random) -> list[dict[str, Fraction]]:
+def sample_points(
+    variables: Sequence[str], domains: Mapping[str, Domain], rng: random.Random
+) -> list[dict[str, Fraction]]:
     per_var = {name: domain_of(name, domains).samples(MAX_ATTEMPTS, rng) for name in variables}
     points = []
     for i in range(MAX_ATTEMPTS):

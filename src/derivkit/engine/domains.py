@@ -203,7 +203,7 @@ def _parse_bound(text: str, whole: str) -> sp.Expr:
     return sp.Rational(Fraction(text))
 
 
-def parse_domain(text: str) -> Domain:
+def parse_domain(text: str | Domain) -> Domain:
     """Parse a contract domain string: real, positive, ..., integer, (a,b), [a,b], (a,b], [a,b)."""
     if isinstance(text, Domain):
         return text

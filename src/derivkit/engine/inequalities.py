@@ -126,9 +126,11 @@ def _ordered(lhs: sp.Expr, rhs: sp.Expr, op: str, domains: dict[str, Domain], se
     seconds = time.perf_counter() - start
     if satisfied >= min(REQUIRED_POINTS, MAX_ATTEMPTS) and symbols:
         return Verdict("numeric", "numeric", seconds=seconds,
-                       message=f"holds at {satisfied} sample points (30 digits); SymPy did not show the sign of the gap")
+                       message=f"holds at {satisfied} sample points (30 digits); "
+                               "SymPy did not show the sign of the gap")
     return Verdict("unknown", None, seconds=seconds,
-                   message="could not decide: SymPy did not show the sign of the gap and too few points could be sampled")
+                   message="could not decide: SymPy did not show the sign of the gap "
+                           "and too few points could be sampled")
 
 
 def _with_zeros(points: list[dict[str, Fraction]], domains: Mapping[str, Domain]) -> list[dict[str, Fraction]]:
@@ -187,7 +189,8 @@ def _differs(lhs: sp.Expr, rhs: sp.Expr, domains: DomainSpec | None, budget: flo
     exact = _exact_difference(lhs, rhs, equal.counterexample)
     if exact is not None and exact.is_zero is False:
         return Verdict("proved", "exact", equal.counterexample, seconds,
-                       f"proved by exact evaluation: {equal.counterexample.sentence('the left side', 'the right side')}")
+                       "proved by exact evaluation: "
+                       + equal.counterexample.sentence("the left side", "the right side"))
     return Verdict("numeric", "numeric", equal.counterexample, seconds,
                    f"differ numerically (confirmed at 60 digits): "
                    f"{equal.counterexample.sentence('the left side', 'the right side')}")

@@ -19,13 +19,13 @@ these forms); for code in other frameworks, ``derivkit export NAME --target torc
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import sympy as sp
 
 from derivkit.functions import as_expr, logit, sigmoid
 
-Expr = sp.Expr
+Expr: TypeAlias = sp.Expr
 
 __all__ = [
     "binary_cross_entropy",

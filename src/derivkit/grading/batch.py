@@ -26,9 +26,10 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from derivkit.grading.diagnose import diagnose_task
 from derivkit.grading.sandbox import Outcome, WorkerPool
@@ -75,11 +76,12 @@ class Defaults:
     assume: tuple[str, ...] = ()
 
 
-def _merged_assume(line_assume: object, defaults: Defaults) -> object:
+def _merged_assume(line_assume: dict[Any, Any] | list[Any] | str | None,
+                   defaults: Defaults) -> Mapping[str, object] | Iterable[str] | None:
     """The command line's assumptions, overridden per variable by the line's own."""
     if not defaults.assume:
         return line_assume
-    merged = {}
+    merged: dict[str, object] = {}
     for entry in defaults.assume:
         name, _, text = entry.partition("=")
         merged[name.strip()] = text.strip()

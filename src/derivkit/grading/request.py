@@ -151,7 +151,7 @@ def make_request(expected: object, answer: object, syntax: object = "auto",
         pairs = parse_assumptions(assume)
     except DomainError as exc:
         return invalid(str(exc))
-    return CheckRequest(expected, answer, str(syntax), pairs, str(semantics), float(timeout))
+    return CheckRequest(str(expected), str(answer), str(syntax), pairs, str(semantics), float(timeout))
 
 
 def _short(value: object, limit: int = 40) -> str:

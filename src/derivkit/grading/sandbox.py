@@ -139,7 +139,8 @@ class _Worker:
         with _SPAWN_LOCK:  # the registry must be complete when the child looks at it
             self.conn, child = ctx.Pipe(duplex=True)
             _LIVE.add(self)
-            self.process = ctx.Process(target=_child_entry, args=(child,), daemon=True)
+            # typeshed defines Process on each concrete context, not on BaseContext
+            self.process = ctx.Process(target=_child_entry, args=(child,), daemon=True)  # type: ignore[attr-defined]
             self.process.start()
             child.close()
         self.tasks = 0
@@ -286,7 +287,7 @@ class WorkerPool:
                 if not busy:
                     continue
                 soonest = min(start for _, start in busy.values()) + limits.timeout
-                handles: list[object] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+                handles: list[Connection | int] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
                 ready = set(wait(handles, max(0.0, soonest - time.monotonic())))
                 now = time.monotonic()
                 for w, (i, start) in list(busy.items()):

@@ -10,6 +10,7 @@ import random
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import Literal
 
 import sympy as sp
 
@@ -169,7 +170,7 @@ def verdict_result(verdict: Verdict, request: CheckRequest, notes: list[str]) ->
                            verdict.seconds, notes=tuple(notes))
     if verdict.status == "refuted" and verdict.counterexample is not None:
         cex = verdict.counterexample
-        method = "symbolic" if verdict.method == "symbolic" else "numeric"
+        method: Literal["symbolic", "numeric"] = "symbolic" if verdict.method == "symbolic" else "numeric"
         at = f"at {cex.where()} " if cex.point else ""
         sentence = f"Not equivalent: {at}your answer is {cex.answer} but the expected value is {cex.expected}."
         sentence += _complex_hint(cex, request)

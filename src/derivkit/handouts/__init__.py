@@ -68,4 +68,6 @@ def index(parts: Sequence[IndexPart], date: str) -> str:
     return render(TEMPLATES["index"], parts=list(parts), date=date)
 
 
-__all__ = ["VARIANTS", "Handout", "IndexEntry", "IndexPart", "Variant", "build_date", "handout", "index", "latex", "markdown"]
+__all__ = [
+    "VARIANTS", "Handout", "IndexEntry", "IndexPart", "Variant", "build_date", "handout", "index", "latex", "markdown",
+]

@@ -66,7 +66,8 @@ def _layout(lhs: sp.Basic, rhs: sp.Basic, column: float, lhs_blank: bool = False
 def _chain_view(number: int, chain: Chain, verdicts: Mapping[int, StepVerdict], variant: Variant,
                 hider: Hider) -> ChainView:
     expression_chain = chain.premise is None
-    shown, previous = [], chain.start_expr  # which rows show their left side ("= rhs" continues the last line)
+    shown: list[bool] = []
+    previous = chain.start_expr  # which rows show their left side ("= rhs" continues the last line)
     for step in chain.steps:
         shown.append(not (expression_chain and shown and step.relation.lhs == previous))
         previous = step.relation.rhs

@@ -24,6 +24,7 @@ import platform
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
@@ -227,17 +228,17 @@ class Builder:
             for fmt in fmts:
                 name = f"figures/{fig}.{fmt}"
                 figures[name] = digest(self.plots_key, name)
-                self.produce(name, figures[name], lambda f=fig, x=fmt: _draw(f, self.out / "figures", x))
+                self.produce(name, figures[name], partial(_draw, fig, self.out / "figures", fmt))
         verdicts = [(v.index, v.status, v.message, v.counterexample and v.counterexample.to_dict())
                     for v in report.steps]  # not the seconds: a re-verification alone changes no handout
         base = digest(content_text(derivation), json.dumps(verdicts, default=str), self.date, self.render_key)
         for variant in self.variants:
-            model = _Lazy(lambda v=variant: render.handout(derivation, report, v, date=self.date))
+            model = _Lazy(partial(render.handout, derivation, report, variant, date=self.date))
             name = stem(derivation.id, variant)
             if "md" in self.formats:
-                self.produce(f"{name}.md", digest(base, variant, "md"), lambda m=model: render.markdown(m()))
+                self.produce(f"{name}.md", digest(base, variant, "md"), partial(_rendered, render.markdown, model))
             if self.want_tex:
-                self.produce(f"{name}.tex", digest(base, variant, "tex"), lambda m=model: render.latex(m()))
+                self.produce(f"{name}.tex", digest(base, variant, "tex"), partial(_rendered, render.latex, model))
                 if "pdf" in self.formats:  # keyed by the .tex text itself, as latexmk sees it
                     tex = (self.out / f"{name}.tex").read_bytes()
                     self.pdf(f"{name}.pdf", digest(tex, json.dumps(figures, sort_keys=True)))
@@ -250,7 +251,7 @@ class Builder:
                 (self.out / name).unlink(missing_ok=True)
             return
         try:
-            self.produce(name, key, lambda: compile_pdf((self.out / name).with_suffix(".tex")) and None)
+            self.produce(name, key, partial(_compile, (self.out / name).with_suffix(".tex")))
         except LatexError as exc:
             self.result.errors.append(str(exc))
             self.echo(f"derivkit: error: {exc}")
@@ -280,11 +281,21 @@ def _draw(name: str, folder: Path, fmt: str) -> None:
     plots.write_figure(name, folder, fmt)
 
 
+def _compile(tex: Path) -> None:
+    """Compile ``tex`` to the PDF beside it (written by latexmk, so nothing to return)."""
+    compile_pdf(tex)
+
+
+def _rendered(printer: Callable[[render.Handout], str], model: _Lazy) -> str:
+    return printer(model())
+
+
 class _Lazy:
     """Build the render model once, and only if some output needs rendering."""
 
     def __init__(self, make: Callable[[], render.Handout]) -> None:
-        self.make, self.value = make, None
+        self.make: Callable[[], render.Handout] = make
+        self.value: render.Handout | None = None
 
     def __call__(self) -> render.Handout:
         if self.value is None:

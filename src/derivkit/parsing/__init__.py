@@ -29,7 +29,9 @@ def detect_syntax(text: str) -> str:
     return "latex" if any(ch in text for ch in "\\{}") else "text"
 
 
-def _prepare(text: object, syntax: object, variables: Iterable[str], limits: ParseLimits) -> tuple[str, str, frozenset[str]]:
+def _prepare(
+    text: object, syntax: object, variables: Iterable[str], limits: ParseLimits
+) -> tuple[str, str, frozenset[str]]:
     """Validate the arguments; the length check runs before anything looks at the text."""
     if not isinstance(text, str):
         raise ParseError(f"input must be a string, not {type(text).__name__}")
@@ -51,7 +53,9 @@ def _prepare(text: object, syntax: object, variables: Iterable[str], limits: Par
     return text, detect_syntax(text) if syntax == "auto" else str(syntax), names
 
 
-def parse_tree(text: str, syntax: str = "auto", variables: Iterable[str] = (), limits: ParseLimits = ParseLimits()) -> Node:
+def parse_tree(
+    text: str, syntax: str = "auto", variables: Iterable[str] = (), limits: ParseLimits = ParseLimits()
+) -> Node:
     """The syntax tree of ``text`` without building SymPy (for tests and tooling)."""
     text, syntax, names = _prepare(text, syntax, variables, limits)
     try:
@@ -62,7 +66,9 @@ def parse_tree(text: str, syntax: str = "auto", variables: Iterable[str] = (), l
                          hint=f"simplify the nesting (max_depth is {limits.max_depth})") from None
 
 
-def parse(text: str, syntax: str = "auto", variables: Iterable[str] = (), limits: ParseLimits = ParseLimits()) -> sp.Expr:
+def parse(
+    text: str, syntax: str = "auto", variables: Iterable[str] = (), limits: ParseLimits = ParseLimits()
+) -> sp.Expr:
     """Parse untrusted ``text`` ("text", "latex" or "auto") into a SymPy expression.
 
     Names become plain Symbols; e/E, pi and I are constants unless listed in

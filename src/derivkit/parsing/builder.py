@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import sympy as sp
 
@@ -82,7 +83,8 @@ class Builder:
         self.limits = limits
         self.diff_order = 0
         self.diff_nodes = 0
-        self.dispatch: dict[type, Callable[[Node], sp.Expr]] = {
+        # each handler takes the node type it is keyed by
+        self.dispatch: dict[type, Callable[[Any], sp.Expr]] = {
             Num: self.num, Name: self.name, Const: self.const, Neg: self.neg, Sum: self.sum,
             Product: self.product, Recip: self.recip, Power: self.power_node, Call: self.call, Diff: self.diff,
         }
@@ -117,7 +119,8 @@ class Builder:
         bits = sum(total_bits(f.as_coeff_Mul()[0]) for f in factors)
         if bits > self.limits.max_power_bits:
             raise self.refuse(
-                f"product would be a number of about {int(bits)} bits, more than {self.limits.max_power_bits} (max_power_bits)",
+                f"product would be a number of about {int(bits)} bits, "
+                f"more than {self.limits.max_power_bits} (max_power_bits)",
                 node.col, "use smaller numbers",
             )
         return self.checked(sp.Mul(*factors), node.col)
@@ -142,13 +145,15 @@ class Builder:
             return
         if not base.is_Rational and base is not sp.E and size > self.limits.max_symbolic_exponent:
             raise self.refuse(
-                f"exponent {shown(exponent)} is larger than {self.limits.max_symbolic_exponent} (max_symbolic_exponent)",
+                f"exponent {shown(exponent)} is larger than "
+                f"{self.limits.max_symbolic_exponent} (max_symbolic_exponent)",
                 col, "use a smaller exponent",
             )
         estimate = int(size * (number_bits(base) if bits is None else bits))
         if estimate > self.limits.max_power_bits:
             raise self.refuse(
-                f"power would be a number of about {shown(estimate)} bits, more than {self.limits.max_power_bits} (max_power_bits)",
+                f"power would be a number of about {shown(estimate)} bits, "
+                f"more than {self.limits.max_power_bits} (max_power_bits)",
                 col, "use a smaller base or exponent",
             )
 
@@ -162,12 +167,12 @@ class Builder:
     def checked(self, result: sp.Expr, col: int) -> sp.Expr:
         """Refuse results that SymPy combined into huge powers, e.g. (x+1)^1000*(x+1)^1000."""
         for part in (result, *(result.args if result.is_Mul else ())):
-            if part.is_Pow and part.exp.is_Rational and not part.base.is_Rational and part.base is not sp.E:
-                if abs(part.exp) > self.limits.max_symbolic_exponent:
-                    raise self.refuse(
-                        f"the result contains the power {shown(part.exp)}, larger than "
-                        f"{self.limits.max_symbolic_exponent} (max_symbolic_exponent)", col, "use smaller exponents",
-                    )
+            symbolic_base = part.is_Pow and not part.base.is_Rational and part.base is not sp.E
+            if symbolic_base and part.exp.is_Rational and abs(part.exp) > self.limits.max_symbolic_exponent:
+                raise self.refuse(
+                    f"the result contains the power {shown(part.exp)}, larger than "
+                    f"{self.limits.max_symbolic_exponent} (max_symbolic_exponent)", col, "use smaller exponents",
+                )
             if part.is_Rational and number_bits(part) > self.limits.max_power_bits:
                 raise self.refuse(
                     f"the result is a number of about {int(number_bits(part))} bits, more than "
@@ -185,7 +190,8 @@ class Builder:
             for arg in args:
                 if arg.is_Integer and abs(arg) > self.limits.max_factorial:
                     raise self.refuse(
-                        f"{node.func} of {shown(arg)} is too large to compute; the limit is {self.limits.max_factorial} (max_factorial)",
+                        f"{node.func} of {shown(arg)} is too large to compute; "
+                        f"the limit is {self.limits.max_factorial} (max_factorial)",
                         node.col, "use a smaller argument",
                     )
         if node.func in ("exp",):

@@ -95,7 +95,8 @@ class LatexParser(Parser):
         if nxt.kind == NUM and len(nxt.text) > 1:
             raise self.error(
                 f"{what} '{nxt.text}' needs braces", nxt.col,
-                f"write {token.text}{{{nxt.text}}}; TeX reads {token.text}{nxt.text} as {token.text}{nxt.text[0]} followed by {nxt.text[1:]}",
+                f"write {token.text}{{{nxt.text}}}; TeX reads {token.text}{nxt.text} "
+                f"as {token.text}{nxt.text[0]} followed by {nxt.text[1:]}",
             )
         return self.single_argument(token, what)
 
@@ -316,7 +317,8 @@ class LatexParser(Parser):
         order = self.script_argument(caret, "superscript")
         limit = self.limits.max_derivative_order
         if not (isinstance(order, Num) and order.value.denominator == 1 and 1 <= order.value <= limit):
-            raise self.error(f"the order of a derivative must be a whole number from 1 to {limit} (max_derivative_order)",
+            raise self.error(f"the order of a derivative must be a whole number from 1 to {limit} "
+                             "(max_derivative_order)",
                              caret.col, "write d^2 and dz^2")
         return int(order.value)
 

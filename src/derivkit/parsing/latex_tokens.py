@@ -35,12 +35,17 @@ from derivkit.parsing.tokens import (
 )
 
 #: Commands that only affect spacing or size: dropped.
-SKIPPED = frozenset(
-    [",", ";", ":", "!", ">", "quad", "qquad", "displaystyle", "textstyle", "scriptstyle", "left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "limits", "nolimits"]
-) | {" "}
+SKIPPED = frozenset([
+    ",", ";", ":", "!", ">", "quad", "qquad", "displaystyle", "textstyle", "scriptstyle", "left", "right",
+    "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
+    "limits", "nolimits",
+]) | {" "}
 
 #: Sizing commands after which a '.' (the null delimiter, as in \left.) is dropped too.
-DELIMITER_SIZERS = frozenset(["left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr"])
+DELIMITER_SIZERS = frozenset([
+    "left", "right", "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
+    "Biggl", "Biggr",
+])
 
 #: Commands that are operators or brackets.
 COMMAND_TOKENS: dict[str, tuple[str, str]] = {

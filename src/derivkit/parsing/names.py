@@ -83,7 +83,11 @@ FORCED_CONSTANTS: dict[str, sp.Expr] = {"E": sp.E, "pi": sp.pi}
 #: LaTeX Greek-letter commands and the symbol names they stand for.
 GREEK: dict[str, str] = {
     name: name
-    for name in ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"]
+    for name in [
+        "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu",
+        "xi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda",
+        "Xi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+    ]
 } | {"varepsilon": "epsilon", "vartheta": "theta", "varrho": "rho", "varphi": "phi", "varsigma": "sigma"}
 
 #: Unicode Greek letters a student may paste into text input, by symbol name.
@@ -97,13 +101,20 @@ UNICODE_GREEK: dict[str, str] = {
 #: LaTeX function commands and the FUNCTIONS key each one applies.
 LATEX_FUNCTIONS: dict[str, str] = {
     name: name
-    for name in ["exp", "log", "ln", "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh", "coth", "sech", "csch", "arcsin", "arccos", "arctan"]
+    for name in [
+        "exp", "log", "ln", "sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh", "coth", "sech",
+        "csch", "arcsin", "arccos", "arctan",
+    ]
 } | {"arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh", "sgn": "sign"}
 
 #: TeX primitives and macros that program TeX; refused with a specific message.
-LATEX_DANGEROUS: frozenset[str] = frozenset(
-    ["input", "include", "includeonly", "write", "immediate", "openout", "openin", "read", "readline", "def", "edef", "gdef", "xdef", "let", "futurelet", "newcommand", "renewcommand", "providecommand", "newenvironment", "renewenvironment", "csname", "endcsname", "catcode", "expandafter", "noexpand", "usepackage", "documentclass", "begin", "end", "special", "directlua", "luaexec", "shipout", "jobname", "endinput", "afterassignment", "everypar", "everymath", "loop", "makeatletter", "makeatother", "newwrite", "newread", "closeout", "closein"]
-)
+LATEX_DANGEROUS: frozenset[str] = frozenset([
+    "input", "include", "includeonly", "write", "immediate", "openout", "openin", "read", "readline", "def", "edef",
+    "gdef", "xdef", "let", "futurelet", "newcommand", "renewcommand", "providecommand", "newenvironment",
+    "renewenvironment", "csname", "endcsname", "catcode", "expandafter", "noexpand", "usepackage", "documentclass",
+    "begin", "end", "special", "directlua", "luaexec", "shipout", "jobname", "endinput", "afterassignment",
+    "everypar", "everymath", "loop", "makeatletter", "makeatother", "newwrite", "newread", "closeout", "closein",
+])
 
 #: Commands we recognise but do not support, with a sentence saying what to do instead.
 LATEX_UNSUPPORTED: dict[str, str] = {

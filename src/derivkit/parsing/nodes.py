@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,4 +89,4 @@ class Diff:
     col: int
 
 
-Node = Union[Num, Name, Const, Neg, Sum, Product, Recip, Power, Call, Diff]
+Node = Num | Name | Const | Neg | Sum | Product | Recip | Power | Call | Diff

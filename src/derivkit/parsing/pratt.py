@@ -165,7 +165,7 @@ class Parser:
     def led_sum(self, left: Node) -> Node:
         col = self.peek.col
         terms = [left]
-        while self.peek.kind == OP and self.peek.value in "+-":
+        while self.peek.kind == OP and self.peek.value in ("+", "-"):
             op = self.advance()
             term = self.expression(ADD)
             terms.append(term if op.value == "+" else self.node(Neg, term, op.col))
@@ -200,7 +200,7 @@ class Parser:
 
     def nud_operator(self, token: Token) -> Node:
         """Unary minus and plus; other operators cannot start an operand."""
-        if token.value not in "+-":
+        if token.value not in ("+", "-"):
             raise self.missing_operand(token)
         operand = self.expression(UNARY)
         return self.node(Neg, operand, token.col) if token.value == "-" else operand
@@ -211,7 +211,8 @@ class Parser:
     def bracket_contents(self, opener: Token) -> Node:
         """The expression inside brackets opened by ``opener``, with the closer consumed."""
         if self.peek.kind in (RPAREN, RBRACE):
-            raise self.error(f"empty brackets '{opener.text}{self.peek.text}'", opener.col, "put an expression inside, or remove them")
+            raise self.error(f"empty brackets '{opener.text}{self.peek.text}'", opener.col,
+                             "put an expression inside, or remove them")
         saved, self.abs_depth = self.abs_depth, 0  # bars inside brackets pair up afresh
         inner = self.expression(0)
         self.abs_depth = saved

@@ -26,10 +26,12 @@ class TextParser(Parser):
     def check_implicit(self, prev: Token | None, token: Token) -> None:
         super().check_implicit(prev, token)
         # Two words need an operator; a pasted Greek letter cannot be part of a word (2πr).
-        if prev is not None and prev.kind == NAME and token.kind == NAME and prev.text.isascii() and token.text.isascii():
+        if (prev is not None and prev.kind == NAME and token.kind == NAME
+                and prev.text.isascii() and token.text.isascii()):
             raise self.error(
                 f"missing operator between '{prev.text}' and '{token.text}'", token.col,
-                f"write {prev.value}*{token.value} for a product ({prev.value}{token.value} without a space is one name)",
+                f"write {prev.value}*{token.value} for a product "
+                f"({prev.value}{token.value} without a space is one name)",
             )
 
     def nud_name(self, token: Token) -> Node:

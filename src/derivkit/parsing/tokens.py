@@ -85,7 +85,8 @@ def refuse_char(text: str, i: int, refused: dict[str, tuple[str, str]] = REFUSED
         return error(message, text, i, hint)
     shown = ch if ch.isprintable() and not ch.isspace() else repr(ch)[1:-1]
     if ch.isascii():
-        return error(f"character '{shown}' is not allowed", text, i, "enter plain math: numbers, names, + - * / ^ and brackets")
+        return error(f"character '{shown}' is not allowed", text, i,
+                     "enter plain math: numbers, names, + - * / ^ and brackets")
     return error(
         f"character '{shown}' (U+{ord(ch):04X}) is not allowed", text, i,
         "type it in plain ASCII, e.g. * for ·, - for −, sqrt(x) for √x, x^2 for x²",
@@ -143,7 +144,8 @@ def scan_superscript(text: str, start: int, limits: ParseLimits) -> Token:
     while j < len(text) and text[j] in SUPERSCRIPT_DIGITS:
         j += 1
     if j == i:
-        raise error("superscript minus '⁻' must be followed by superscript digits", text, start, "e.g. x⁻¹, or write x^(-1)")
+        raise error("superscript minus '⁻' must be followed by superscript digits", text, start,
+                    "e.g. x⁻¹, or write x^(-1)")
     digits = "".join(SUPERSCRIPT_DIGITS[ch] for ch in text[i:j])
     if len(digits) > limits.max_integer_digits:
         raise error(f"superscript with {len(digits)} digits is too long (max_integer_digits)", text, start)
@@ -160,7 +162,8 @@ def _scan_name(text: str, start: int) -> Token:
     if name.startswith("_"):
         raise error(f"names may not start with '_' ('{name}')", text, start, "start names with a letter, e.g. z or y_2")
     if "__" in name:
-        raise error(f"names may not contain '__' ('{name}')", text, start + name.index("__"), "use a single '_' in names")
+        raise error(f"names may not contain '__' ('{name}')", text, start + name.index("__"),
+                    "use a single '_' in names")
     return Token(NAME, name, start, name)
 
 

@@ -19,7 +19,7 @@ honest), so a worksheet can leave out a figure whose labels would state a hidden
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from derivkit.errors import DerivationError
 from derivkit.handouts.figures import curves, likelihood, normalisation, softmax, surfaces
@@ -29,11 +29,12 @@ from derivkit.handouts.figures.surfaces import BCE_X, BCE_Y, bce_gradient, bce_l
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 #: Output formats: SVG for Markdown, PDF for LaTeX.
 FORMATS = ("svg", "pdf")
 
-_RC = {"svg.hashsalt": "derivkit", "svg.fonttype": "path", "font.size": 10, "axes.grid": True,
+_RC: dict[RcKeyType, Any] = {"svg.hashsalt": "derivkit", "svg.fonttype": "path", "font.size": 10, "axes.grid": True,
        "grid.alpha": 0.3, "path.simplify": False}
 _METADATA = {"svg": {"Date": None, "Creator": None},
              "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from derivkit.handouts.figures.spec import FigureSpec
-from derivkit.numeric import sigmoid
+from derivkit.numeric import logit, sigmoid
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -33,11 +33,11 @@ def draw_odds_and_log_odds(fig: Figure) -> None:
     marked = 0.2
     left, right = fig.subplots(1, 2)
     for ax, values, level, top, name in ((left, odds, 1.0, (0.0, 10.0), "odds"),
-                                         (right, np.log(odds), 0.0, (-6.0, 6.0), "log-odds")):
+                                         (right, logit(p), 0.0, (-6.0, 6.0), "log-odds")):
         ax.axvline(0.5, color="gray", linewidth=0.8, linestyle=":")
         ax.axhline(level, color="gray", linewidth=0.8, linestyle=":")
         ax.plot(p, values, color="C0" if name == "odds" else "C1", linewidth=2)
-        at = marked / (1 - marked) if name == "odds" else np.log(marked / (1 - marked))
+        at = marked / (1 - marked) if name == "odds" else logit(marked)
         ax.plot([marked], [at], "o", color="black", markersize=4)
         ax.set_xlim(0, 1)
         ax.set_ylim(*top)
@@ -47,7 +47,7 @@ def draw_odds_and_log_odds(fig: Figure) -> None:
     right.set_ylabel(r"$\log o$")
     left.annotate("$p = 1/5$", (marked, marked / (1 - marked)), xytext=(0.12, 3.0),
                   arrowprops={"arrowstyle": "-", "color": "gray"})
-    right.annotate("$p = 1/5$", (marked, np.log(marked / (1 - marked))), xytext=(0.08, 2.5),
+    right.annotate("$p = 1/5$", (marked, logit(marked)), xytext=(0.08, 2.5),
                    arrowprops={"arrowstyle": "-", "color": "gray"})
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from derivkit.handouts.figures.spec import FigureSpec
+from derivkit.numeric import binary_cross_entropy
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -18,7 +19,7 @@ WORKED_PROBABILITIES = (0.8, 0.01)
 
 def example_loss(p: np.ndarray, label: int) -> np.ndarray:
     """The negative log-likelihood of one Bernoulli label: -log P(label | p)."""
-    return -np.log(p ** label * (1.0 - p) ** (1 - label))
+    return np.asarray(binary_cross_entropy(float(label), p))
 
 
 def draw_bernoulli_loss(fig: Figure) -> None:

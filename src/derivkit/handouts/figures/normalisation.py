@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from derivkit.handouts.figures.spec import FigureSpec
+from derivkit.numeric import softmax
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -19,7 +20,8 @@ OTHER_SCORES = np.array([1.0, -1.0])
 
 def softmax_first(t: np.ndarray) -> np.ndarray:
     """p_1 = e^{t} / (e^{t} + e^{x_2} + e^{x_3}): the softmax probability of the first score."""
-    return 1.0 / (1.0 + np.exp(OTHER_SCORES[:, None] - t[None, :]).sum(axis=0))
+    scores = np.column_stack([t, *(np.full_like(t, other) for other in OTHER_SCORES)])
+    return np.asarray(softmax(scores, axis=-1))[:, 0]
 
 
 def l1_first(t: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from derivkit.handouts.figures.spec import FigureSpec
-from derivkit.numeric import logit, sigmoid
+from derivkit.numeric import logit, sigmoid, softmax
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -22,8 +22,8 @@ THRESHOLD = 0.5
 
 def draw_softmax_vs_sigmoids(fig: Figure) -> None:
     z = SOFTMAX_LOGITS
-    sig = sigmoid(z)
-    soft = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    sig = np.asarray(sigmoid(z))
+    soft = np.asarray(softmax(z))
     labels = [f"$z_{k} = {v:.2f}$" for k, v in enumerate(z, start=1)]
     axes = fig.subplots(1, 2, sharey=True)
     for ax, values, title, color in ((axes[0], sig, r"independent sigmoids $\sigma(z_k)$", "C0"),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from derivkit.handouts.figures.spec import FigureSpec
-from derivkit.numeric import sigmoid
+from derivkit.numeric import binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_grad
 from derivkit.toydata import LOGISTIC_INPUTS, LOGISTIC_LABELS
 
 if TYPE_CHECKING:
@@ -67,16 +67,16 @@ BCE_Y = np.array(LOGISTIC_LABELS, dtype=float)
 
 
 def bce_loss(w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
-    """Mean cross-entropy of sigma(w . x) on the dataset; -log sigma(s) = logaddexp(0, -s)."""
+    """Mean cross-entropy of sigma(w . x) on the dataset."""
     s = w1[..., None] * BCE_X[:, 0] + w2[..., None] * BCE_X[:, 1]
-    return np.mean(BCE_Y * np.logaddexp(0, -s) + (1 - BCE_Y) * np.logaddexp(0, s), axis=-1)
+    return np.mean(binary_cross_entropy_with_logits(BCE_Y, s), axis=-1)
 
 
 def bce_gradient(w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """dL/dw = mean((sigma(w . x) - y) x): the gradient the bce-gradient and loss-surface-two-weights
     derivations prove (the second on this very dataset)."""
     s = w1[..., None] * BCE_X[:, 0] + w2[..., None] * BCE_X[:, 1]
-    r = sigmoid(s) - BCE_Y
+    r = np.asarray(binary_cross_entropy_with_logits_grad(BCE_Y, s))
     return np.mean(r * BCE_X[:, 0], axis=-1), np.mean(r * BCE_X[:, 1], axis=-1)
 
 
