@@ -1,4 +1,5 @@
-"""``derivkit build``: the handouts (Markdown, LaTeX, PDF, HTML, figures, index) via :func:`derivkit.handouts.build.build`."""
+"""``derivkit build``: the handouts (Markdown, LaTeX, PDF, HTML, figures, index) via
+:func:`derivkit.handouts.build.build`."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from derivkit.handouts.build import DEFAULT_OUT, FORMATS, BuildResult, build
 from derivkit.handouts import MD_FLAVORS
+from derivkit.handouts.build import DEFAULT_OUT, FORMATS, BuildResult, build
 from derivkit.handouts.model import VARIANTS
 
 

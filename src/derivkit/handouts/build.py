@@ -2,8 +2,8 @@
 
 For each selected derivation: verify, draw its figures, render each variant to Markdown
 (in the chosen site generator's flavor), LaTeX and HTML, compile PDFs; then write ``index.md``
-(and ``index.html``, with the bundled KaTeX copied to ``katex/`` beside the pages). Nothing is redone without a reason, all
-recorded in ``<out>/.cache/build.json``:
+(and ``index.html``, with the bundled KaTeX copied to ``katex/`` beside the pages). Nothing is
+redone without a reason, all recorded in ``<out>/.cache/build.json``:
 
 * the whole build is skipped when its inputs (the derivation scripts, derivkit's own source
   and templates, the SymPy/matplotlib versions, the options) hash to the previous run's stamp;

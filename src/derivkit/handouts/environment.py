@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -90,9 +91,28 @@ def math_html(tex: object, display: bool = False) -> Markup:
     return Markup('<{0} class="{1}">{2}</{0}>').format(tag, kind, escape(tex).strip())
 
 
+_PUNCTUATION = re.compile(r"^[.,;:!?)\]]+")
+
+
 def prose_html(text: object) -> Markup:
-    """Prose for HTML: text escaped, each ``$...$`` an inline math element."""
-    return Markup("").join(math_html(s.text) if s.math else escape(s.text) for s in prose.split(text))
+    """Prose for HTML: text escaped, each ``$...$`` an inline math element, kept on one line with
+    the punctuation right after it (a narrow screen would start a line with the full stop)."""
+    parts: list[Markup] = []
+    glue = ""
+    for segment in reversed(prose.split(text)):
+        if segment.math:
+            math = math_html(segment.text)
+            parts.append(Markup('<span class="nobr">{}{}</span>').format(math, glue) if glue else math)
+            glue = ""
+            continue
+        if glue:
+            parts.append(escape(glue))
+        match = _PUNCTUATION.match(segment.text)
+        glue = match.group() if match else ""
+        parts.append(escape(segment.text[len(glue):]))
+    if glue:
+        parts.append(escape(glue))
+    return Markup("").join(reversed(parts))
 
 
 @cache
@@ -109,9 +129,9 @@ def html_environment() -> jinja2.Environment:
     return env
 
 
-def main_page(files: object) -> str:
+def main_page(files: Sequence[tuple[str, str]]) -> str:
     """The file an index entry's title links to: its HTML page, else its first file."""
-    paths = [path for _, path in files]  # type: ignore[attr-defined]
+    paths = [path for _, path in files]
     return next((p for p in paths if p.endswith(".html")), paths[0] if paths else "")
 
 
