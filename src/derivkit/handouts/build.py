@@ -334,12 +334,12 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
     other variants), ``figures/``, ``index.md`` (and ``index.html`` and ``katex/`` with html). ``pdf`` implies
     the .tex; ``md_flavor`` is the Markdown dialect (``render.MD_FLAVORS``). ``progress=None``: a bar on a
     terminal."""
-    bad = (sorted(set(formats) - set(FORMATS)) + sorted(set(variants) - set(render.VARIANTS))
-           + ([md_flavor] if md_flavor not in render.MD_FLAVORS else []))
+    bad = sorted(set(formats) - set(FORMATS)) + sorted(set(variants) - set(render.VARIANTS))
     if bad:
-        raise DerivkitError(f"unknown format, variant or Markdown flavor {', '.join(bad)}; formats: "
-                            f"{', '.join(FORMATS)}; variants: {', '.join(render.VARIANTS)}; "
-                            f"flavors: {', '.join(render.MD_FLAVORS)}")
+        raise DerivkitError(f"unknown format or variant {', '.join(bad)}; formats: {', '.join(FORMATS)}; "
+                            f"variants: {', '.join(render.VARIANTS)}")
+    if md_flavor not in render.MD_FLAVORS:
+        raise DerivkitError(f"unknown Markdown flavor {md_flavor!r}; use one of {', '.join(render.MD_FLAVORS)}")
     say = echo or (lambda line: print(line, file=sys.stderr))
     folder = folder or registry.derivations_dir()
     builder = Builder(Path(out), formats, variants, render.build_date(date), force, budget, say, md_flavor)
