@@ -35,6 +35,17 @@ def test_wheel_ships_py_typed(wheel: Path):
     assert "derivkit/py.typed" in zipfile.ZipFile(wheel).namelist()
 
 
+def test_wheel_ships_the_templates_and_the_bundled_katex(wheel: Path):
+    """HTML pages render their math offline only if KaTeX (script, styles, fonts, licence) is in the wheel."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    katex = "derivkit/handouts/static/katex/"
+    assert {f"{katex}katex.min.js", f"{katex}katex.min.css", f"{katex}LICENSE"} <= names
+    fonts = {p.name for p in (ROOT / "src" / katex / "fonts").glob("*.woff2")}
+    assert fonts and {f"{katex}fonts/{font}" for font in fonts} <= names
+    templates = {p.name for p in (ROOT / "src/derivkit/handouts/templates").glob("*.jinja")}
+    assert {f"derivkit/handouts/templates/{t}" for t in templates} <= names
+
+
 def test_installed_wheel_finds_derivations_outside_the_checkout(wheel: Path, tmp_path: Path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],

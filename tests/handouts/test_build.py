@@ -135,6 +135,8 @@ def test_unknown_figure_or_format_is_a_clear_error(tmp_path: Path) -> None:
         build(tmp_path / "out", folder=folder, **quiet())
     with pytest.raises(DerivkitError, match="unknown format or variant docx"):
         build(tmp_path / "out", formats=["docx"], folder=folder, **quiet())
+    with pytest.raises(DerivkitError, match="unknown Markdown flavor 'pandoc'; use one of github, mkdocs"):
+        build(tmp_path / "out", md_flavor="pandoc", folder=folder, **quiet())
     assert not (tmp_path / "out").exists()
     assert main(["build", "--only", "no-such-id", "--out", str(tmp_path / "x"), "--format", "md"]) == 2
 

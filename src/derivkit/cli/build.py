@@ -1,4 +1,5 @@
-"""``derivkit build``: the handouts (Markdown, LaTeX, PDF, figures, index) via :func:`derivkit.handouts.build.build`."""
+"""``derivkit build``: the handouts (Markdown, LaTeX, PDF, HTML, figures, index) via
+:func:`derivkit.handouts.build.build`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from derivkit.handouts import MD_FLAVORS
 from derivkit.handouts.build import DEFAULT_OUT, FORMATS, BuildResult, build
 from derivkit.handouts.model import VARIANTS
 
@@ -25,14 +27,19 @@ def _choices(allowed: tuple[str, ...], what: str) -> Callable[[str], list[str]]:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("build", help="build the handouts: Markdown, LaTeX, PDF, figures and an index",
+    parser = subparsers.add_parser("build", help="build the handouts: Markdown, LaTeX, PDF, HTML, figures and an index",
                                    description="Verify every derivation and render it as a handout. "
                                                "Exit status 1 when a derivation fails (its handout is still "
                                                "written and shows the failing step).")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help=f"output folder (default: {DEFAULT_OUT})")
     parser.add_argument("--format", dest="formats", type=_choices(FORMATS, "format"), default=list(FORMATS),
-                        metavar="md,tex,pdf", help="formats to write (default: md,tex,pdf; pdf needs latexmk)")
+                        metavar="md,tex,pdf,html",
+                        help="formats to write (default: all; pdf needs latexmk; html pages render their math with "
+                             "the bundled KaTeX, offline)")
+    parser.add_argument("--md-flavor", choices=MD_FLAVORS, default=MD_FLAVORS[0],
+                        help="the Markdown dialect: front matter, math delimiters, equation labels and references "
+                             f"for that site generator (default: {MD_FLAVORS[0]})")
     parser.add_argument("--only", nargs="+", metavar="ID", help="build only these derivations")
     parser.add_argument("--variant", dest="variants", type=_choices(VARIANTS, "variant"), default=["handout"],
                         metavar="handout,worksheet,key",
@@ -47,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     result = build(args.out, formats=args.formats, only=args.only, variants=args.variants, date=args.date,
-                   force=args.force, progress=args.progress)
+                   force=args.force, progress=args.progress, md_flavor=args.md_flavor)
     _print_summary(result)
     return result.exit_status
 

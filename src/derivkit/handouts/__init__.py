@@ -1,7 +1,9 @@
 """Rendering derivations as handouts: a render model, then Jinja templates.
 
 ``handout(derivation, report, variant)`` builds the model (:mod:`.model`); ``markdown`` and
-``latex`` lay it out with ``templates/handout.md.jinja`` and ``templates/handout.tex.jinja``.
+``latex`` and ``html`` lay it out with ``templates/handout.{md,tex,html}.jinja``; Markdown comes in
+the dialect of a site generator (``MD_FLAVORS``: front matter, equation labels and references, each
+a ``templates/flavor-<name>.md.jinja``).
 The build pipeline (:mod:`derivkit.handouts.build`) and Jupyter (:mod:`.notebook`) both come here.
 Jinja and the model assembly are imported on first use, so ``import derivkit.handouts`` is cheap
 (a cached ``derivkit build`` never needs them).
@@ -22,7 +24,12 @@ if TYPE_CHECKING:
     from derivkit.derivation.derivation import Derivation, DerivationReport
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
-TEMPLATES = {"md": "handout.md.jinja", "tex": "handout.tex.jinja", "index": "index.md.jinja"}
+TEMPLATES = {"md": "handout.md.jinja", "tex": "handout.tex.jinja", "html": "handout.html.jinja"}
+INDEX_TEMPLATES = {"md": "index.md.jinja", "html": "index.html.jinja"}
+#: Markdown dialects; the first is the default. Each is a template of macros, ``flavor-<name>.md.jinja``.
+MD_FLAVORS = ("github", "mkdocs", "myst", "quarto")
+#: Where an HTML page finds the bundled KaTeX (the build copies ``handouts/static/katex`` there).
+KATEX_DIR = "katex"
 
 
 def build_date(date: dt.date | str | None = None) -> str:
@@ -48,11 +55,25 @@ def handout(derivation: Derivation, report: DerivationReport, variant: Variant =
     return assemble.handout(derivation, report, variant, date=build_date(date), figures=figures)
 
 
-def markdown(model: Handout) -> str:
-    """The Markdown handout (runs of blank lines left by the template's loops collapsed to one)."""
+def _flavor(flavor: str) -> str:
+    if flavor not in MD_FLAVORS:
+        raise DerivkitError(f"unknown Markdown flavor {flavor!r}; use one of {', '.join(MD_FLAVORS)}")
+    return flavor
+
+
+def markdown(model: Handout, flavor: str = MD_FLAVORS[0]) -> str:
+    """The Markdown handout in a site generator's dialect (runs of blank lines left by the
+    template's loops collapsed to one)."""
     from derivkit.handouts.environment import render
 
-    return _BLANK_RUNS.sub("\n\n", render(TEMPLATES["md"], h=model))
+    return _BLANK_RUNS.sub("\n\n", render(TEMPLATES["md"], h=model, flavor=_flavor(flavor)))
+
+
+def html(model: Handout, katex: str = KATEX_DIR) -> str:
+    """A standalone HTML page; ``katex`` is the (relative) folder holding the bundled KaTeX."""
+    from derivkit.handouts.environment import render
+
+    return render(TEMPLATES["html"], h=model, katex=katex)
 
 
 def latex(model: Handout) -> str:
@@ -61,13 +82,15 @@ def latex(model: Handout) -> str:
     return render(TEMPLATES["tex"], h=model)
 
 
-def index(parts: Sequence[IndexPart], date: str) -> str:
-    """The index page: every handout with its verification status, in the suggested reading order."""
+def index(parts: Sequence[IndexPart], date: str, fmt: str = "md", flavor: str = MD_FLAVORS[0]) -> str:
+    """The index page (``fmt`` md or html): every handout with its verification status, in the
+    suggested reading order."""
     from derivkit.handouts.environment import render
 
-    return render(TEMPLATES["index"], parts=list(parts), date=date)
+    return render(INDEX_TEMPLATES[fmt], parts=list(parts), date=date, flavor=_flavor(flavor), katex=KATEX_DIR)
 
 
 __all__ = [
-    "VARIANTS", "Handout", "IndexEntry", "IndexPart", "Variant", "build_date", "handout", "index", "latex", "markdown",
+    "KATEX_DIR", "MD_FLAVORS", "VARIANTS", "Handout", "IndexEntry", "IndexPart", "Variant", "build_date", "handout",
+    "html", "index", "latex", "markdown",
 ]

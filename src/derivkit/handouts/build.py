@@ -1,8 +1,9 @@
 """The one build code path behind ``derivkit build`` and ``python build_docs.py``.
 
 For each selected derivation: verify, draw its figures, render each variant to Markdown
-and LaTeX, compile PDFs; then write ``index.md``. Nothing is redone without a reason, all
-recorded in ``<out>/.cache/build.json``:
+(in the chosen site generator's flavor), LaTeX and HTML, compile PDFs; then write ``index.md``
+(and ``index.html``, with the bundled KaTeX copied to ``katex/`` beside the pages). Nothing is
+redone without a reason, all recorded in ``<out>/.cache/build.json``:
 
 * the whole build is skipped when its inputs (the derivation scripts, derivkit's own source
   and templates, the SymPy/matplotlib versions, the options) hash to the previous run's stamp;
@@ -42,7 +43,7 @@ from derivkit.handouts.model import IndexEntry, IndexPart, Variant
 from derivkit.handouts.pdf import INSTALL_HINT, LatexError, compile_pdf, latexmk_available
 
 DEFAULT_OUT = Path("build/handouts")
-FORMATS = ("md", "tex", "pdf")
+FORMATS = ("md", "tex", "pdf", "html")
 STATE_FILE = Path(".cache") / "build.json"
 PACKAGE_DIR = sources.PACKAGE_DIR
 #: What each cached artefact is computed by (the modules reachable from these by imports).
@@ -112,7 +113,8 @@ def inputs_stamp(folder: Path, options: dict[str, object], root: Path | None = N
     root = root or PACKAGE_DIR
     scripts = [*folder.glob("*.py"), *folder.glob("*.toml")]
     package = {*sources.closure((*BUILDER, *VERIFIER, *RENDERER, *FIGURES), root),
-               *sources.closure_of_files(folder.glob("*.py"), root), *sources.templates(root)}
+               *sources.closure_of_files(folder.glob("*.py"), root), *sources.templates(root),
+               *sources.static(root)}
     return digest(_files_digest(scripts, folder), _files_digest(package, root),
                   sp.__version__, version("matplotlib"), platform.python_version(),
                   json.dumps(options, sort_keys=True, default=str))
@@ -192,8 +194,9 @@ class Builder:
     """One run of the build; use :func:`build`."""
 
     def __init__(self, out: Path, formats: Sequence[str], variants: Sequence[Variant], date: str, force: bool,
-                 budget: float, echo: Callable[[str], None]) -> None:
+                 budget: float, echo: Callable[[str], None], md_flavor: str = render.MD_FLAVORS[0]) -> None:
         self.out, self.formats, self.variants, self.date = out, tuple(formats), tuple(variants), date
+        self.md_flavor = md_flavor
         self.force, self.budget, self.echo = force, budget, echo
         self.state = BuildState(out / STATE_FILE, engine_key())
         self.result = BuildResult(out, pdf_skipped="pdf" in formats and not latexmk_available())
@@ -222,7 +225,8 @@ class Builder:
     def derivation(self, derivation: Derivation) -> None:
         report = self.verdicts(derivation)
         self.result.reports[derivation.id] = report
-        fmts = (["svg"] if "md" in self.formats else []) + (["pdf"] if self.want_tex else [])
+        web = "md" in self.formats or "html" in self.formats
+        fmts = (["svg"] if web else []) + (["pdf"] if self.want_tex else [])
         figures = {}
         for fig in derivation.figures:
             for fmt in fmts:
@@ -236,7 +240,10 @@ class Builder:
             model = _Lazy(partial(render.handout, derivation, report, variant, date=self.date))
             name = stem(derivation.id, variant)
             if "md" in self.formats:
-                self.produce(f"{name}.md", digest(base, variant, "md"), partial(_rendered, render.markdown, model))
+                self.produce(f"{name}.md", digest(base, variant, "md", self.md_flavor),
+                             partial(_rendered, partial(render.markdown, flavor=self.md_flavor), model))
+            if "html" in self.formats:
+                self.produce(f"{name}.html", digest(base, variant, "html"), partial(_rendered, render.html, model))
             if self.want_tex:
                 self.produce(f"{name}.tex", digest(base, variant, "tex"), partial(_rendered, render.latex, model))
                 if "pdf" in self.formats:  # keyed by the .tex text itself, as latexmk sees it
@@ -265,9 +272,18 @@ class Builder:
         rest = tuple(e for i, e in entries.items() if i not in listed)
         if rest:
             parts.append(IndexPart("Further handouts" if course else "", "", rest))
-        self.state.outputs.append("index.md")
-        if write_if_changed(self.out / "index.md", render.index(parts, self.date)):
-            self.result.written.append(self.out / "index.md")
+        for fmt in ("md", "html"):
+            if fmt == "md" or fmt in self.formats:
+                self.state.outputs.append(f"index.{fmt}")
+                if write_if_changed(self.out / f"index.{fmt}", render.index(parts, self.date, fmt, self.md_flavor)):
+                    self.result.written.append(self.out / f"index.{fmt}")
+
+    def katex(self) -> None:
+        """The bundled KaTeX beside the HTML pages (each file keyed by its own bytes)."""
+        for path in sources.static(PACKAGE_DIR):
+            data = path.read_bytes()
+            name = f"{render.KATEX_DIR}/{path.relative_to(PACKAGE_DIR / sources.KATEX).as_posix()}"
+            self.produce(name, digest(data), partial(bytes, data))
 
     def _files(self, derivation_id: str) -> tuple[tuple[str, str], ...]:
         names = [(ext if v == "handout" else f"{v} {ext}", f"{stem(derivation_id, v)}.{ext}")
@@ -313,19 +329,24 @@ def summary(report: DerivationReport) -> str:
 def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, only: Sequence[str] | None = None,
           variants: Sequence[Variant] = ("handout",), date: dt.date | str | None = None, force: bool = False,
           progress: bool | None = None, budget: float = 10.0, folder: Path | None = None,
-          echo: Callable[[str], None] | None = None) -> BuildResult:
-    """Build handouts into ``out``: ``<id>.md/.tex/.pdf`` (``<id>-worksheet.*``, ``<id>-key.*`` for the other
-    variants), ``figures/`` and ``index.md``. ``pdf`` implies the .tex. ``progress=None``: a bar on a terminal."""
+          echo: Callable[[str], None] | None = None, md_flavor: str = render.MD_FLAVORS[0]) -> BuildResult:
+    """Build handouts into ``out``: ``<id>.md/.tex/.pdf/.html`` (``<id>-worksheet.*``, ``<id>-key.*`` for the
+    other variants), ``figures/``, ``index.md`` (and ``index.html`` and ``katex/`` with html). ``pdf`` implies
+    the .tex; ``md_flavor`` is the Markdown dialect (``render.MD_FLAVORS``). ``progress=None``: a bar on a
+    terminal."""
     bad = sorted(set(formats) - set(FORMATS)) + sorted(set(variants) - set(render.VARIANTS))
     if bad:
         raise DerivkitError(f"unknown format or variant {', '.join(bad)}; formats: {', '.join(FORMATS)}; "
                             f"variants: {', '.join(render.VARIANTS)}")
+    if md_flavor not in render.MD_FLAVORS:
+        raise DerivkitError(f"unknown Markdown flavor {md_flavor!r}; use one of {', '.join(render.MD_FLAVORS)}")
     say = echo or (lambda line: print(line, file=sys.stderr))
     folder = folder or registry.derivations_dir()
-    builder = Builder(Path(out), formats, variants, render.build_date(date), force, budget, say)
+    builder = Builder(Path(out), formats, variants, render.build_date(date), force, budget, say, md_flavor)
     if builder.result.pdf_skipped:
         say(INSTALL_HINT)
     options = {"formats": sorted(formats), "variants": sorted(variants), "only": sorted(only or []),
+               "md_flavor": md_flavor,
                "date": builder.date, "budget": budget, "latexmk": not builder.result.pdf_skipped}
     stamp, state = inputs_stamp(folder, options), builder.state
     reports = None if force else state.unchanged(builder.out, stamp, only)
@@ -350,6 +371,8 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
         bar.set_postfix_str(derivation.id)
         builder.derivation(derivation)
     builder.index(known, course)
+    if "html" in builder.formats:
+        builder.katex()
     state.verdicts = {i: v for i, v in state.verdicts.items() if i in {d.id for d in known}}
     state.stamp = stamp if not builder.result.errors else ""
     state.save()

@@ -19,6 +19,8 @@ from pathlib import Path
 import derivkit
 
 PACKAGE_DIR = Path(derivkit.__file__).resolve().parent
+#: The vendored KaTeX inside the package (see its VENDORED.md).
+KATEX = Path("handouts") / "static" / "katex"
 
 
 def module_file(module: str, root: Path = PACKAGE_DIR) -> Path | None:
@@ -104,6 +106,12 @@ def closure_of_files(paths: Iterable[Path], root: Path = PACKAGE_DIR) -> list[Pa
     """The derivkit source that scripts outside the package (derivations) import."""
     modules = {m for p in paths for m in _direct(Path(p))}
     return closure(modules, root)
+
+
+def static(root: Path = PACKAGE_DIR) -> list[Path]:
+    """The files copied as they are beside the HTML pages (the bundled KaTeX), except its notes."""
+    folder = root / KATEX
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "VENDORED.md")
 
 
 def templates(root: Path = PACKAGE_DIR) -> list[Path]:
