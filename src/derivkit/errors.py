@@ -102,3 +102,7 @@ class SubmissionError(DerivkitError):
 
 class ExecutorError(DerivkitError):
     """A batch executor that cannot start (dask not installed, scheduler unreachable)."""
+
+
+class WheelError(DerivkitError):
+    """The running derivkit could not be packed into a wheel for an autograder."""

@@ -355,6 +355,18 @@ def parse_assignment(text: str, name: str = "assignment.toml", *, resolve: Exerc
     return assignment
 
 
+def question_from_fields(fields: Mapping[str, object], name: str = "question", *,
+                         resolve: ExerciseResolver = exercise_reference, check_references: bool = True) -> Question:
+    """One question from the fields of a ``[[question]]`` table (a dict), validated the same way
+    (for a PrairieLearn ``server.py``, which has no assignment file)."""
+    locator = _Locator("", name)
+    defaults = {"working_share": DEFAULT_WORKING_SHARE, "timeout": DEFAULT_TIMEOUT, "semantics": "principal"}
+    question = _Reader({}, locator, resolve).question(dict(fields), 0, defaults)
+    if check_references:
+        _check_references(Assignment(name, (question,), name), locator)
+    return question
+
+
 def load_assignment(path: str | Path, *, resolve: ExerciseResolver = exercise_reference,
                     check_references: bool = True) -> Assignment:
     """Read and validate an assignment file."""
@@ -397,4 +409,5 @@ __all__ = [
     "exercise_reference",
     "load_assignment",
     "parse_assignment",
+    "question_from_fields",
 ]
