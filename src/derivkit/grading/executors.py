@@ -123,7 +123,7 @@ class DaskExecutor(Executor):
             else:
                 with dask.config.set(NOT_DAEMON):
                     self._cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=processes,
-                                                 dashboard_address=None)
+                                                 dashboard_address=":0")
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError) as exc:
             self.close()
