@@ -55,18 +55,23 @@ def test_an_exercise_that_does_not_exist_is_an_error_naming_the_line() -> None:
         parse_assignment(text)
 
 
+Q = '[[question]]\nid = "a"\n'
+
+
 @pytest.mark.parametrize(("body", "pattern"), [
-    ('[[question]]\nid = "a"\nexpected = "x"\npoint = 2\n', r"line 6: question 1 \(a\), field 'point': unknown field; did you mean 'points'"),
-    ('[[question]]\nid = "a"\npoints = 2\n', r"line 3: question 1 \(a\), field 'expected': give exactly one of"),
-    ('[[question]]\nid = "a"\nexpected = "x"\nfrom = "sigmoid-derivative#1"\n', r"line 6: .*field 'from': give exactly one"),
-    ('[[question]]\nid = "a"\nexpected = "x"\npoints = -1\n', r"line 6: .*field 'points': must be a positive number"),
-    ('[[question]]\nid = "a"\nexpected = "x"\nkind = "essay"\n', r"line 6: .*field 'kind': must be \"answer\" or \"working\""),
-    ('[[question]]\nid = "a"\nexpected = "x"\nassume = { p = "(0,1" }\n', r"line 6: .*field 'assume': bad domain for p"),
-    ('[[question]]\nid = "a"\nexpected = "x"\nworking_share = 2\n', r"line 6: .*field 'working_share': must be a number from 0 to 1"),
-    ('[[question]]\nid = "a"\nexpected = "x"\ngiven = { x = "1" }\n', r"line 6: .*field 'given': given values apply to working"),
-    ('[[question]]\nid = "a"\nexpected = "x"\n[[question]]\nid = "a"\nexpected = "y"\n', r"line 7: question 2 \(a\), field 'id': .*already used by question 1"),
+    (Q + 'expected = "x"\npoint = 2\n', r"line 6: question 1 \(a\), field 'point': unknown field; did you mean"),
+    (Q + 'points = 2\n', r"line 3: question 1 \(a\), field 'expected': give exactly one of"),
+    (Q + 'expected = "x"\nfrom = "sigmoid-derivative#1"\n', r"line 6: .*field 'from': give exactly one"),
+    (Q + 'expected = "x"\npoints = -1\n', r"line 6: .*field 'points': must be a positive number"),
+    (Q + 'expected = "x"\nkind = "essay"\n', r"line 6: .*field 'kind': must be \"answer\" or \"working\""),
+    (Q + 'expected = "x"\nassume = { p = "(0,1" }\n', r"line 6: .*field 'assume': bad domain for p"),
+    (Q + 'expected = "x"\nworking_share = 2\n', r"line 6: .*field 'working_share': must be a number from 0 to 1"),
+    (Q + 'expected = "x"\ngiven = { x = "1" }\n', r"line 6: .*field 'given': given values apply to working"),
+    (Q + 'expected = "x"\n[[question]]\nid = "a"\nexpected = "y"\n',
+     r"line 7: question 2 \(a\), field 'id': .*already used by question 1"),
     ('[[question]]\nprompt = "no id"\n', r"line 3: question 1, field 'id': every question needs an id"),
-    ('[[question]]\nid = "a"\nexpected = "sigma(z"\n', r"line 5: question 1 \(a\), field 'expected': the reference answer could not be read: '\(' is never closed"),
+    (Q + 'expected = "sigma(z"\n',
+     r"line 5: question 1 \(a\), field 'expected': the reference answer could not be read: '\(' is never closed"),
 ])
 def test_errors_name_the_line_and_the_field(body: str, pattern: str) -> None:
     with pytest.raises(AssignmentError, match=pattern):

@@ -69,6 +69,7 @@ class Executor(ABC):
 
     def close(self) -> None:
         """Release what the executor started (a LocalCluster); idempotent."""
+        self.closed = True
 
     @abstractmethod
     def map_sandboxed(self, fn: Callable[..., object], items: Sequence[tuple], limits: Limits,
@@ -117,6 +118,7 @@ class DaskExecutor(Executor):
         except ImportError:
             raise ExecutorError("--executor dask needs dask.distributed: pip install 'derivkit[dask]'") from None
         self._cluster: Any = None
+        self.client: Any = None
         try:
             if scheduler:
                 self.client = Client(scheduler, timeout="20s")
@@ -131,10 +133,10 @@ class DaskExecutor(Executor):
         self.executor = self.client.get_executor(pure=False)
 
     def close(self) -> None:
-        client = getattr(self, "client", None)
+        super().close()
+        client, self.client = getattr(self, "client", None), None
         if client is not None:
             client.close()
-            self.client = None
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None

@@ -160,7 +160,8 @@ def working_grade(question: Question, report: StepsReport) -> QuestionGrade:
                              format_error=report.error)
     stopped = [r for r in report.lines if r.status == "invalid" and r.message.startswith("Unknown")]
     if stopped:  # reading the line was stopped at a limit: not the student's format error
-        return QuestionGrade(question.id, 0.0, total, "unknown", f"Line {stopped[0].line}: {stopped[0].message} {REVIEW}")
+        return QuestionGrade(question.id, 0.0, total, "unknown",
+                             f"Line {stopped[0].line}: {stopped[0].message} {REVIEW}")
     unreadable = [r for r in report.lines if r.status == "invalid"]
     if unreadable:
         reason = f"line {unreadable[0].line} could not be read: {unreadable[0].message}"

@@ -98,7 +98,7 @@ def read_markdown(text: str, assignment: Assignment, name: str = "submission.md"
     notes: list[str] = []
     current: str | None = None
     start = 0
-    for index, line in enumerate(lines + ["## "]):  # a sentinel heading closes the last section
+    for index, line in enumerate([*lines, "## "]):  # a sentinel heading closes the last section
         heading = _HEADING.match(line)
         if heading is None or len(heading["level"]) > 2:
             continue
