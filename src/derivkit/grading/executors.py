@@ -45,6 +45,12 @@ def sandboxed(fn: Callable[..., object], args: tuple, limits: Limits) -> Outcome
     return run_bounded(fn, *args, limits=limits)
 
 
+def sandboxed_chunk(fn: Callable[..., object], chunk: Sequence[tuple], limits: Limits) -> list[Outcome]:
+    """Several items, one after another, each in the sandbox under its own limits: one Dask
+    task per chunk pays the scheduler's per-task cost once for the chunk."""
+    return [sandboxed(fn, tuple(args), limits) for args in chunk]
+
+
 def guarded(fn: Callable[..., object], args: tuple) -> Outcome:
     """Run ``fn(*args)``; an exception becomes an ``error`` outcome, so no item is lost."""
     try:
@@ -141,24 +147,49 @@ class DaskExecutor(Executor):
             self._cluster.close()
             self._cluster = None
 
+    #: Items per Dask task: enough to amortise the scheduler's per-task cost, few enough that
+    #: every worker gets several chunks (load balance) and results stream.
+    MAX_CHUNK = 16
+
+    def chunk_size(self, count: int) -> int:
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})) or self.jobs)
+        return max(1, min(self.MAX_CHUNK, count // (4 * workers)))
+
     def map_sandboxed(self, fn: Callable[..., object], items: Sequence[tuple], limits: Limits,
                       on_done: OnDone = None) -> list[Outcome]:
-        futures = [self.executor.submit(sandboxed, fn, tuple(item), limits) for item in items]
-        return _collect(futures, on_done)
+        size = self.chunk_size(len(items))
+        starts = list(range(0, len(items), size))
+        futures = [self.executor.submit(sandboxed_chunk, fn, [tuple(i) for i in items[s:s + size]], limits)
+                   for s in starts]
+        results: list[Outcome | None] = [None] * len(items)
+
+        def chunk_done(k: int, outcome: Outcome) -> None:
+            count = min(size, len(items) - starts[k])
+            values = outcome.value if outcome.ok and isinstance(outcome.value, list) else [outcome] * count
+            for offset, value in enumerate(values):
+                results[starts[k] + offset] = value
+                if on_done is not None:
+                    on_done(starts[k] + offset, value)
+
+        _collect(futures, chunk_done, wrap=True)
+        return results  # type: ignore[return-value]
 
     def map_tasks(self, fn: Callable[..., object], items: Sequence[tuple], on_done: OnDone = None) -> list[Outcome]:
         futures = [self.executor.submit(guarded, fn, tuple(item)) for item in items]
         return _collect(futures, on_done)
 
 
-def _collect(futures: list[cf.Future], on_done: OnDone) -> list[Outcome]:
+def _collect(futures: list[cf.Future], on_done: OnDone, wrap: bool = False) -> list[Outcome]:
     """Outcomes in input order; ``on_done`` as each completes. A lost future (a worker that
-    died, a cluster gone) is an ``error`` outcome for that item, never a lost result."""
+    died, a cluster gone) is an ``error`` outcome for that item, never a lost result.
+    ``wrap``: the futures' values are not Outcomes (chunks): pass them on as ``ok`` outcomes."""
     index = {id(f): i for i, f in enumerate(futures)}
     results: list[Outcome | None] = [None] * len(futures)
     for future in cf.as_completed(futures):
         try:
             outcome = future.result()
+            if wrap:
+                outcome = Outcome("ok", outcome)
         except Exception as exc:
             outcome = Outcome("error", None, f"the task was lost: {type(exc).__name__}: {exc}")
         if not isinstance(outcome, Outcome):
@@ -183,4 +214,5 @@ def make_executor(kind: str = "local", jobs: int | None = None, scheduler: str |
     return EXECUTORS[kind](jobs, scheduler) if kind == "dask" else EXECUTORS[kind](jobs)
 
 
-__all__ = ["EXECUTORS", "DaskExecutor", "Executor", "LocalExecutor", "guarded", "make_executor", "sandboxed"]
+__all__ = ["EXECUTORS", "DaskExecutor", "Executor", "LocalExecutor", "guarded", "make_executor", "sandboxed",
+           "sandboxed_chunk"]
