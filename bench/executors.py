@@ -33,13 +33,13 @@ from derivkit.grading.executors import DaskExecutor
 
 #: (expected, answer) templates; {k} is a coefficient and {c} a shift that make every line distinct.
 TEMPLATES = (
-    ("{k}*sigma({k}*z)*(1-sigma({k}*z))", "{k}*exp(-{k}*z)/(1+exp(-{k}*z))^2"),
-    ("{k}*sigma({k}*z)*(1-sigma({k}*z))", "sigma({k}*z)*(1-sigma({k}*z))"),
-    ("2*{k}*x*cos({k}*x^2)", "cos({k}*x^2)"),
-    ("2*{k}*x*cos({k}*x^2)", "2*{k}*x*cos({k}*x^2)"),
+    ("{k}*sigma({k}*z+{c})*(1-sigma({k}*z+{c}))", "{k}*exp(-{k}*z-{c})/(1+exp(-{k}*z-{c}))^2"),
+    ("{k}*sigma({k}*z+{c})*(1-sigma({k}*z+{c}))", "sigma({k}*z+{c})*(1-sigma({k}*z+{c}))"),
+    ("2*{k}*x*cos({k}*x^2+{c})", "cos({k}*x^2+{c})"),
+    ("2*{k}*x*cos({k}*x^2+{c})", "2*{k}*x*cos({c}+{k}*x^2)"),
     ("({k}*x+{c})^2", "{k}^2*x^2+2*{k}*{c}*x+{c}^2"),
     ("({k}*x+{c})^2", "-({k}*x+{c})^2"),
-    ("log({k}*p/(1-p))", "log({k})+log(p)-log(1-p)"),
+    ("log({k}*p/(1-p))+{c}", "{c}+log({k})+log(p)-log(1-p)"),
     ("exp({k}*x)*{c}", "{c}*exp(x)^{k}"),
     ("{k}*tanh(x)+{c}", "{k}*(2*sigma(2*x)-1)+{c}"),
     ("{k}*x^3+{c}*x", "{k}*x^3+{c}*x+1"),

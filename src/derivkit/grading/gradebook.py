@@ -171,11 +171,18 @@ def grade_class(assignment: Assignment, folder: str | Path, executor: Executor |
                     waiting[key] = []
                     tasks.append((q, answer, 1))
                 waiting[key].append(grades)
-    bar = None
-    if progress:
-        from tqdm import tqdm
+    bars: list = []
 
-        bar = tqdm(total=len(tasks), file=sys.stderr, unit="answer", dynamic_ncols=True, leave=True)
+    def tick() -> None:
+        # Made at the first result, once the task pool has started: tqdm's monitor thread must
+        # not exist yet when the local executor forks its processes.
+        if not progress:
+            return
+        if not bars:
+            from tqdm import tqdm
+
+            bars.append(tqdm(total=len(tasks), file=sys.stderr, unit="answer", dynamic_ncols=True, leave=True))
+        bars[0].update(1)
 
     def done(k: int, outcome: Outcome) -> None:
         q, answer, _ = tasks[k]
@@ -184,13 +191,12 @@ def grade_class(assignment: Assignment, folder: str | Path, executor: Executor |
                                             "at this answer: it is scored 0 until then.")
         for grades in waiting[(q.id, answer.text, answer.line)]:
             grades[q.id] = grade
-        if bar is not None:
-            bar.update(1)
+        tick()
 
     try:
         executor.map_tasks(grade_question, tasks, on_done=done)
     finally:
-        if bar is not None:
+        for bar in bars:
             bar.close()
     result = tuple((student, assemble(assignment, grades.values(), student, notes))
                    for student, grades, notes in rows)
