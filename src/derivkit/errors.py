@@ -90,3 +90,19 @@ class ProofSetupError(DerivkitError):
 
 class LoweringError(DerivkitError):
     """The stable form uses a construct the array lowering does not know."""
+
+
+class AssignmentError(DerivkitError):
+    """An assignment file that cannot be used: the message names the file, line and field."""
+
+
+class SubmissionError(DerivkitError):
+    """A submission file that cannot be read at all (not UTF-8, not Markdown or JSON)."""
+
+
+class ExecutorError(DerivkitError):
+    """A batch executor that cannot start (dask not installed, scheduler unreachable)."""
+
+
+class WheelError(DerivkitError):
+    """The running derivkit could not be packed into a wheel for an autograder."""

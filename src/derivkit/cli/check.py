@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from derivkit.grading.single import CheckResult
 
+from derivkit.cli.batching import add_executor_options, open_executor
+
 EXIT_INVALID = 2
 
 
@@ -53,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="worker processes for --batch (default: the number of CPUs)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr (--batch)")
+    add_executor_options(parser)
     parser.set_defaults(handler=run_check_command)
 
 
@@ -123,7 +126,9 @@ def run_batch(args: argparse.Namespace) -> int:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
 
-    results = grade_batch(items, args.jobs, args.timeout, emit=emit, progress=not args.no_progress)
+    with open_executor(args) as executor:
+        results = grade_batch(items, args.jobs, args.timeout, emit=emit, progress=not args.no_progress,
+                              executor=executor)
     if results:
         print(f"derivkit: {len(results)} checks: {summary(results)}", file=sys.stderr)
     return 0

@@ -65,6 +65,15 @@ class Exercise:
     wrong: sp.Expr | None = None
 
 
+def grading_domains(exercise: Exercise, derivation: Derivation) -> dict[str, str]:
+    """The --assume domains ``derivkit check`` grades this exercise with: the derivation's
+    non-real domains of the answer's symbols, then the exercise's own. (The answer key prints
+    them and assignments that take a question ``from`` an exercise grade with them.)"""
+    domains = {name: str(dom) for name, dom in derivation.domains.items() if str(dom) != "real"}
+    used = {str(s) for s in exercise.answer.free_symbols}
+    return {**{k: v for k, v in domains.items() if k in used}, **exercise.assume}
+
+
 @dataclass(frozen=True)
 class DerivationReport:
     """Verdicts for every step of one derivation."""

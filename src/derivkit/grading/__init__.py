@@ -10,7 +10,11 @@ Modules: :mod:`~derivkit.grading.request` (the result type and request validatio
 :mod:`~derivkit.grading.single` (one check from the caller's side: ``check``),
 :mod:`~derivkit.grading.diagnose` (naming the mistake: sign, constant factor, chain rule),
 :mod:`~derivkit.grading.working` (a derivation line by line), :mod:`~derivkit.grading.batch`
-(JSON lines / CSV grading with a progress bar).
+(JSON lines / CSV grading with a progress bar), :mod:`~derivkit.grading.executors` (where a
+batch runs: the local pool or Dask); assignments: :mod:`~derivkit.grading.assignment` (the TOML
+file), :mod:`~derivkit.grading.submission` (a student's Markdown or JSON),
+:mod:`~derivkit.grading.scoring` (points and feedback per question) and
+:mod:`~derivkit.grading.gradebook` (a class into a CSV gradebook and a summary).
 """
 
 from __future__ import annotations

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from derivkit.grading.diagnose import diagnose_task
-from derivkit.grading.sandbox import Outcome, WorkerPool
+from derivkit.grading.executors import Executor, LocalExecutor
+from derivkit.grading.sandbox import Outcome
 from derivkit.grading.single import (
     DIAGNOSIS_SECONDS,
     MAIN_SHARE,
@@ -247,10 +248,12 @@ class _Ordered:
 
 def grade_batch(items: list[BatchItem], jobs: int | None = None, timeout: float = 10.0, *,
                 emit: Callable[[dict], None] | None = None, progress: bool = False,
-                diagnose: bool = True) -> list[CheckResult]:
-    """Check every item on ``jobs`` workers; returns the results in input order and passes
+                diagnose: bool = True, executor: Executor | None = None) -> list[CheckResult]:
+    """Check every item on ``jobs`` workers (or on ``executor``: see
+    :mod:`~derivkit.grading.executors`); returns the results in input order and passes
     each output record to ``emit`` (in order) as soon as it and all earlier ones are final."""
     jobs = max(1, jobs or os.cpu_count() or 1)
+    executor = executor if executor is not None else LocalExecutor(jobs)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -259,14 +262,15 @@ def grade_batch(items: list[BatchItem], jobs: int | None = None, timeout: float 
     ordered = _Ordered(items, emit, bar)
     warm_up()
     try:
-        _run_passes(items, jobs, timeout, ordered, diagnose)
+        _run_passes(items, executor, timeout, ordered, diagnose)
     finally:
         if bar is not None:
             bar.close()
     return ordered.results  # type: ignore[return-value]
 
 
-def _run_passes(items: list[BatchItem], jobs: int, timeout: float, ordered: _Ordered, diagnose: bool) -> None:
+def _run_passes(items: list[BatchItem], executor: Executor, timeout: float, ordered: _Ordered,
+                diagnose: bool) -> None:
     # A class's answers repeat: identical requests are checked once and share the result.
     first_of: dict[CheckRequest, int] = {}
     copies: dict[int, list[int]] = {}
@@ -307,31 +311,32 @@ def _run_passes(items: list[BatchItem], jobs: int, timeout: float, ordered: _Ord
     # Pass 1: the full checks.
     main = timeout * MAIN_SHARE if timeout >= 0.4 else timeout
     if todo:
-        with WorkerPool(min(jobs, len(todo)), limits_for(main)) as pool:
-            pool.map(run_check, [(items[i].request,) for i in todo], on_done=first_done)
+        executor.map_sandboxed(run_check, [(items[i].request,) for i in todo], limits_for(main), on_done=first_done)
     # Pass 2: numeric screening for the checks stopped at the time limit.
     if stopped:
         stopped.sort()
         left = max(0.1, timeout - main)
-        with WorkerPool(min(jobs, len(stopped)), limits_for(left)) as pool:
-            def second_done(k: int, outcome: Outcome) -> None:
-                index, first = stopped[k]
-                settle(index, settle_after_stop(first, outcome, timeout))
 
-            pool.map(run_check, [(items[i].request, 0.0) for i, _ in stopped], on_done=second_done)
+        def second_done(k: int, outcome: Outcome) -> None:
+            index, first = stopped[k]
+            settle(index, settle_after_stop(first, outcome, timeout))
+
+        executor.map_sandboxed(run_check, [(items[i].request, 0.0) for i, _ in stopped], limits_for(left),
+                               on_done=second_done)
     # Pass 3: name the mistakes.
     if wrong:
         wrong.sort()
         seconds = min(DIAGNOSIS_SECONDS, timeout)
-        with WorkerPool(min(jobs, len(wrong)), limits_for(seconds)) as pool:
-            def third_done(k: int, outcome: Outcome) -> None:
-                index = wrong[k]
-                result = pending.pop(index)
-                if outcome.ok:
-                    result = with_diagnosis(result, outcome.value)  # type: ignore[arg-type]
-                final(index, result)
 
-            pool.map(diagnose_task, [(items[i].request, seconds) for i in wrong], on_done=third_done)
+        def third_done(k: int, outcome: Outcome) -> None:
+            index = wrong[k]
+            result = pending.pop(index)
+            if outcome.ok:
+                result = with_diagnosis(result, outcome.value)  # type: ignore[arg-type]
+            final(index, result)
+
+        executor.map_sandboxed(diagnose_task, [(items[i].request, seconds) for i in wrong], limits_for(seconds),
+                               on_done=third_done)
 
 
 def summary(results: Iterable[CheckResult]) -> str:

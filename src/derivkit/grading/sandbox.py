@@ -346,3 +346,17 @@ def run_bounded(fn: Callable[..., object], *args: object, limits: Limits = Limit
             atexit.register(_shared.close)
         pool = _shared
     return pool._execute([(fn, args, kwargs)], limits, None)[0]
+
+
+def _after_fork_in_child() -> None:
+    """A forked child (a process pool's worker, a sandbox worker) must not use its parent's
+    sandbox workers: they are not its children. It closes its copies of their sockets, so
+    they still see EOF when the parent goes, and starts a shared pool of its own when asked."""
+    global _shared
+    for w in list(_LIVE):
+        w.conn.close()
+    _LIVE.clear()
+    _shared = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -21,7 +21,14 @@ import sympy as sp
 
 import derivkit
 from derivkit.derivation import prose
-from derivkit.derivation.derivation import Chain, Derivation, DerivationReport, Example, Exercise
+from derivkit.derivation.derivation import (
+    Chain,
+    Derivation,
+    DerivationReport,
+    Example,
+    Exercise,
+    grading_domains,
+)
 from derivkit.derivation.steps import Relation, StepVerdict
 from derivkit.engine.equivalence import Verdict, equivalent
 from derivkit.errors import DerivationError
@@ -172,14 +179,6 @@ def exercise_view(number: int, exercise: Exercise, derivation: Derivation, show_
 def _refutation(answer: sp.Expr, wrong: sp.Expr, domains: tuple[tuple[str, str], ...]) -> Verdict:
     """The engine's verdict on a recorded mistake; the handout and the key both show it, once computed."""
     return equivalent(answer, wrong, dict(domains))
-
-
-def grading_domains(exercise: Exercise, derivation: Derivation) -> dict[str, str]:
-    """The --assume domains ``derivkit check`` grades this exercise with: the derivation's
-    non-real domains of the answer's symbols, then the exercise's own."""
-    domains = {name: str(dom) for name, dom in derivation.domains.items() if str(dom) != "real"}
-    used = {str(s) for s in exercise.answer.free_symbols}
-    return {**{k: v for k, v in domains.items() if k in used}, **exercise.assume}
 
 
 def check_command(text: str, exercise: Exercise, derivation: Derivation) -> str:
