@@ -276,7 +276,7 @@ class Checker:
             first = meaning.values[0]
             chain = self.start_chain(_Chain("expression", "expression", first, first, statement.line))
             start = Step("unknown", f"continues line {self.results[-1].line}, which could not be read; "
-                                    "checked from here on")  # fmt: skip
+                                    "checked from here on")
             self._pieces(statement, meaning, chain, meaning.values[1:], start)
             return
         if statement.continues and chain is not None and chain.kind == "equation":
@@ -326,7 +326,9 @@ class Checker:
         """The mistake's code and sentence, named only when the engine confirms the corrected line follows."""
         if not isinstance(expected, sp.Expr) or not isinstance(answer, sp.Expr):
             return None, None
-        expected, answer = self.evaluated(expected), self.evaluated(answer)
+        return self._name_values(self.evaluated(expected), self.evaluated(answer), derivative)
+
+    def _name_values(self, expected: sp.Expr, answer: sp.Expr, derivative: bool) -> tuple[str | None, str | None]:
         if not (expected.free_symbols or answer.free_symbols):
             return "arithmetic_slip", f"An arithmetic slip: the value is {show(sp.nsimplify(expected))}."
         left = self.deadline - time.perf_counter()
@@ -450,7 +452,9 @@ class Checker:
         unknown = chain.unknown or _unknown([meaning])
         before = chain.last_line
         previous_sides, previous_residuals = chain.sides, chain.last
-        relation = relate(chain.last, residuals, unknown, self.domains, self.values) if unknown is not None else Relation("unknown")  # type: ignore[arg-type]
+        relation = Relation("unknown")
+        if unknown is not None:
+            relation = relate(chain.last, residuals, unknown, self.domains, self.values)  # type: ignore[arg-type]
         previous_wrong = chain.wrong
         chain.last, chain.last_line = residuals, statement.line
         step = self._equation_step(chain, relation, residuals, unknown, before, previous_wrong)

@@ -282,7 +282,7 @@ def _parameter_points(params: list[sp.Symbol], domains: Mapping[str, Domain]) ->
 
 def _shown(x: object) -> str:
     """A solution for a student: an exact small fraction when it is one (to 25 digits), else 6 digits."""
-    value = mpmath.mpf(x)  # type: ignore[arg-type]
+    value = mpmath.mpf(x)
     fraction = Fraction(float(value)).limit_denominator(1000)
     if abs(value - mpmath.mpf(fraction.numerator) / fraction.denominator) < mpmath.mpf(10) ** -25:
         return str(fraction)
@@ -299,8 +299,8 @@ def relate(
     """The relation of two equations (each alternatives of residuals lhs - rhs) in the unknown u;
     ``values`` (given values) are put in first."""
     if values:
-        previous = [r.xreplace(values) for r in previous]  # type: ignore[arg-type]
-        current = [r.xreplace(values) for r in current]  # type: ignore[arg-type]
+        previous = [r.xreplace(values) for r in previous]
+        current = [r.xreplace(values) for r in current]
     params = sorted({s for r in [*previous, *current] for s in r.free_symbols if s != u}, key=str)
     domain = domains.get(u.name, Domain())
     gains = losses = False

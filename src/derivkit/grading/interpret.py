@@ -99,7 +99,7 @@ class Interpreter:
     @property
     def scope(self) -> Scope:
         partials = {f"{f}_{p}": sp.diff(body, p) for f, (params, body) in self.functions.items()
-                    if len(params) > 1 for p in params}  # fmt: skip
+                    if len(params) > 1 for p in params}
         names = {**partials, **self.derivatives, **self.names}
         return Scope(names, self.functions, frozenset(self.letters()), self.raw)
 
@@ -215,9 +215,9 @@ class Interpreter:
                 values = [self.value(p, syntax) for p in pieces[1:]]
                 self._remember_derivative(lhs, values[-1])
                 return Meaning("definition", values, name=name,
-                               note=f"{name} is not defined above, so this line is read as naming it")  # fmt: skip
+                               note=f"{name} is not defined above, so this line is read as naming it")
             return Meaning("derivative", [self.value(p, syntax) for p in pieces[1:]], target=target, name=name,
-                           approx=statement.approx, bindings=dict(self.bindings))  # fmt: skip
+                           approx=statement.approx, bindings=dict(self.bindings))
         definition = self._definition(lhs, pieces, syntax, statement)
         if definition is not None:
             return definition
@@ -264,12 +264,12 @@ class Interpreter:
         if name in self.givens:
             value = self.value(pieces[1], syntax)
             return Meaning("given", [self.givens[name], value, *[self.value(p, syntax) for p in pieces[2:]]],
-                           name=name, note=f"{name} was given as {show(self.givens[name])}")  # fmt: skip
+                           name=name, note=f"{name} was given as {show(self.givens[name])}")
         if name in self.names:
             # odds = 1/4 after odds = p/(1-p): an evaluation of the defined name
             values = [self.names[name], *[self.value(p, syntax) for p in pieces[1:]]]
             return Meaning("expression", values, approx=statement.approx,
-                           note=f"{name} is defined above, so this line is read as its value")  # fmt: skip
+                           note=f"{name} is defined above, so this line is read as its value")
         if name in self.seen:
             if self.last_kind != "equation" and len(pieces) == 2:
                 value = self.value(pieces[1], syntax)
@@ -277,7 +277,7 @@ class Interpreter:
                     # sigma'(z) = ... then z = 0: the value the next lines evaluate at
                     self.givens[name] = value
                     return Meaning("given", [value], name=name,
-                                   note=f"{name} = {show(value)} after a non-equation is read as a given value")  # fmt: skip
+                                   note=f"{name} = {show(value)} after a non-equation is read as a given value")
             return None
         value = self.value(pieces[1], syntax)
         if isinstance(value, tuple):  # x = (1, 2): a vector, named but not put in later lines
@@ -377,7 +377,7 @@ class Interpreter:
             if len(inner) == len(params):
                 # h(u, v) with f(x), g(x) defined: dh/dx is d/dx h(f(x), g(x)), and u, v stand for f(x), g(x)
                 self.bindings = {p: self.functions[f][1].xreplace({self.functions[f][0][0]: var})
-                                 for p, f in zip(params, inner)}  # fmt: skip
+                                 for p, f in zip(params, inner)}
                 self.notes.append(f"{name} read as {name}({', '.join(f'{f}({var})' for f in inner)}), "
                                   f"with {', '.join(f'{p} = {f}({var})' for p, f in zip(params, inner))}")
                 return sp.diff(body.xreplace(self.bindings), var)

@@ -61,7 +61,7 @@ PROSE = frozenset(
         "defined", "gradient", "respect", "wrt", "first", "second", "third", "next", "step", "steps", "final",
         "result", "therefore", "answer"
     ]
-)  # fmt: skip
+)
 #: Words that connect alternatives or statements inside a mathematical line.
 CONNECTIVES = frozenset({"or", "and"})
 _KNOWN_WORDS = frozenset(FUNCTIONS) | frozenset(LATEX_FUNCTIONS) | {"diff", "pi", "sqrt"}
@@ -78,10 +78,17 @@ _ANNOTATION = re.compile(r"\\q?quad\s*\(?\s*\\(?:text|mbox)\b.*$")
 _SPACING = re.compile(r"\\(,|;|!|:| )")
 _PLUS_MINUS = re.compile(r"\\pm(?![A-Za-z])|±")
 #: "since y1 + y2 = 1", "\text{and } y_1 + y_2 = 1": a fact the next lines use
-_FACT = re.compile(r"^(?:\\text\s*\{\s*)?(since|because|and|with|where|using|as)\b\s*\}?\s*(.+=.+)$", re.IGNORECASE)
-_INDEXED = re.compile(r"^(.*?)(?:\\q?quad|,)\s*\(?\s*(?:\\text\s*\{\s*for\s*\}\s*)?([a-z])\s*=\s*(\d+(?:\s*,\s*\d+)+)\s*\)?\s*$")
+_FACT = re.compile(
+    r"^(?:\\text\s*\{\s*)?(since|because|and|with|where|using|as)\b\s*\}?\s*(.+=.+)$", re.IGNORECASE
+)
+#: "p_k = ... \quad (k = 1, 2, 3)": one definition per index value
+_INDEXED = re.compile(
+    r"^(.*?)(?:\\q?quad|,)\s*\(?\s*(?:\\text\s*\{\s*for\s*\}\s*)?([a-z])\s*=\s*(\d+(?:\s*,\s*\d+)+)\s*\)?\s*$"
+)
 _VALUE = r"\s*[A-Za-z][A-Za-z0-9_{}]*\s*=\s*-?[0-9./]+\s*"
-_AT = re.compile(rf"^(?:\\text\s*\{{\s*)?(at|for|when|with)\s*\}}?\s*({_VALUE}(?:[,;]{_VALUE})*)[.:]?$", re.IGNORECASE)
+_AT = re.compile(
+    rf"^(?:\\text\s*\{{\s*)?(at|for|when|with)\s*\}}?\s*({_VALUE}(?:[,;]{_VALUE})*)[.:]?$", re.IGNORECASE
+)
 _ACCENT = re.compile(r"\\(hat|bar|tilde)\s*\{?\s*([A-Za-z])\s*\}?")
 _INEQUALITY = re.compile(r"\\(le|ge|leq|geq|neq|ne|lt|gt)(?![A-Za-z])|[<>≤≥≠]")
 
@@ -121,7 +128,7 @@ def split_top_level(text: str, separators: str) -> list[str]:
 
 
 def _matrix(match: re.Match[str]) -> str:
-    """A column vector \begin{pmatrix} a \\ b \end{pmatrix} as the tuple (a, b)."""
+    r"""A column vector \begin{pmatrix} a \\ b \end{pmatrix} as the tuple (a, b)."""
     rows = [r.strip() for r in re.split(r"\\\\|&", match.group(2)) if r.strip()]
     return "\\left(" + ", ".join(rows) + "\\right)"
 
@@ -210,14 +217,14 @@ def read_line(number: int, raw: str, syntax: str = "auto") -> list[WorkingLine]:
         pairs = [split_top_level(part, "=") for part in split_top_level(at.group(2), ",;")]
         at_syntax = "latex" if latex else "text"
         return [WorkingLine(number, shown, at_syntax, ((pair[0].strip(), pair[1].strip(" .")),), kind_hint="at")
-                for pair in pairs]  # fmt: skip
+                for pair in pairs]
     indexed = _INDEXED.match(row)
     if indexed:
         index, values = indexed.group(2), [v.strip() for v in indexed.group(3).split(",")]
         pattern = re.compile(rf"_(?:\{{\s*{index}\s*\}}|{index}(?![A-Za-z0-9]))")
         body = indexed.group(1)
         return [st for v in values for st in read_line(number, pattern.sub(f"_{{{v}}}", body), syntax)
-                if st.kind_hint != "text"]  # fmt: skip
+                if st.kind_hint != "text"]
     fact = _FACT.match(row)
     if fact and not is_prose(fact.group(2)) and len(split_top_level(fact.group(2), "=")) == 2 \
             and not _INEQUALITY.search(fact.group(2)):
