@@ -138,3 +138,38 @@ def test_misapplied_rules_are_named() -> None:
     assert power.first_wrong is not None and power.first_wrong.mistake == "wrong_exponent"
     fine = check_steps("log(x*y)\n= log(x) + log(y)\n", assume=["x=positive", "y=positive"])
     assert fine.verdict == "ok"
+
+
+def test_chain_rule_through_a_function_of_two_variables() -> None:
+    working = "f(x) = x^2, g(x) = sin(x)\nh(u, v) = u v\ndh/dx = h_u f'(x) + h_v g'(x)\n= v 2x + u cos(x)\n" \
+              "= 2x sin(x) + x^2 cos(x)\n"
+    report = check_steps(working)
+    assert report.verdict == "ok", report.text()
+    dropped = check_steps("f(x) = sigma(x); g(x) = 1 - sigma(x); h(u,v) = u*v\ndh/dx = f'(x) g(x)\n")
+    assert dropped.first_wrong is not None and dropped.first_wrong.line == 2
+
+
+def test_partial_derivative_in_a_defined_name() -> None:
+    working = ("p = \\sigma(z), \\quad L = -y\\log p - (1-y)\\log(1-p)\n"
+               "\\frac{\\partial L}{\\partial p} = -\\frac{y}{p} + \\frac{1-y}{1-p}\n"
+               "\\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial p}\\,\\frac{dp}{dz}\n= p - y\n")
+    assert check_steps(working).verdict == "ok"
+    wrong = check_steps(working.replace("= p - y", "= y - p"))
+    assert wrong.first_wrong is not None and wrong.first_wrong.line == 4
+
+
+def test_facts_values_and_indexed_definitions() -> None:
+    fact = check_steps("p1 = e^z1/(e^z1 + e^z2); p2 = e^z2/(e^z1 + e^z2)\nL = -y1 log(p1) - y2 log(p2)\n"
+                       "dL/dz1 = p1 (y1 + y2) - y1\nsince y1 + y2 = 1\n= p1 - y1\n")
+    assert fact.verdict == "ok", fact.text()
+    at = check_steps("f(x, y) = x^2 y + y^3\ngrad f = (2x y, x^2 + 3y^2)\nat x = 1, y = 2\n= (4, 13)\n")
+    assert at.verdict == "ok", at.text()
+    assert check_steps("f(x, y) = x^2 y + y^3\ngrad f = (2x y, x^2 + 3y^2)\nat x = 1, y = 2\n= (4, 12)\n") \
+        .first_wrong is not None
+    indexed = check_steps("p_k = \\frac{e^{z_k}}{e^{z_1}+e^{z_2}}\\quad(k = 1, 2)\np_1 + p_2 = 1\n")
+    assert [r.kind for r in indexed.lines][:2] == ["definition", "definition"]
+
+
+def test_xy_is_a_product_of_the_working_variables() -> None:
+    report = check_steps("f(x, y) = x^2 + xy + y^2\ngrad f = (2x, 2y)\n")
+    assert report.first_wrong is not None and report.first_wrong.line == 2

@@ -688,7 +688,8 @@ def final_check(checker: Checker, concluded: list[Value] | None, expected: str) 
         return CheckResult("not_equivalent", "symbolic", None, f"Not equivalent: the working concludes "
                            f"{len(concluded)} value(s), the expected answer has {len(wanted)}.")
     if len(wanted) == 1:
-        return checker.same(wanted[0], concluded[0])
+        result = checker.same(wanted[0], concluded[0])
+        return replace(result, message=result.message.replace("your answer", "the working's conclusion"))
     remaining = list(wanted)
     for value in concluded:
         match = next((w for w in remaining if checker.same(w, value).equivalent), None)

@@ -142,7 +142,8 @@ class Interpreter:
         """``y(1 - sigma(z))``: a name before a bracket that is not a function is a product; say so."""
         for match in _NAME_BEFORE_BRACKET.finditer(text):
             name = match.group(1)
-            if name not in FUNCTIONS and name not in self.functions and name != "diff":
+            known = name in self.seen or name in self.variables or name in self.names or name in self.givens
+            if name not in FUNCTIONS and name not in self.functions and name != "diff" and not known:
                 self.notes.append(f"{name}(...) as {name} times (...)")
 
     def _bare_functions(self, expr: sp.Expr) -> sp.Expr:
