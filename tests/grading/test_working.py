@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from derivkit.grading import check_steps, read_working
-from derivkit.grading.working import label_of
 
 TEXT_WORKING = """\
 # d/dx of x*sin(x^2)
@@ -28,38 +27,35 @@ LATEX_WORKING = r"""
 
 def test_reading_text_lines_keeps_file_line_numbers() -> None:
     lines = read_working(TEXT_WORKING)
-    assert [w.line for w in lines] == [2, 3, 5, 6, 7]
-    assert lines[0].text == "diff(x*sin(x^2), x)"
-    assert lines[1].text == "sin(x^2) + x*cos(x^2)*2*x"  # the leading '=' is dropped
+    assert [w.line for w in lines] == [1, 2, 3, 5, 6, 7]
+    assert lines[0].kind_hint == "text"
+    assert lines[1].pieces == ("diff(x*sin(x^2), x)",)
+    assert lines[2].continues and lines[2].pieces == ("sin(x^2) + x*cos(x^2)*2*x",)
 
 
 def test_reading_a_latex_align_block() -> None:
     lines = read_working(LATEX_WORKING)
-    assert [w.line for w in lines] == [3, 3, 4, 5]
-    assert lines[0].text == r"\frac{d}{dz}\sigma(z)"
-    assert lines[3].text == r"\sigma(z)\left(1+\sigma(z)\right)"  # comment and \end removed
+    assert [w.line for w in lines] == [3, 4, 5]
+    assert lines[0].pieces == (r"\frac{d}{dz}\sigma(z)", r"\frac{e^{-z}}{(1+e^{-z})^2}")
+    assert lines[2].continues and lines[2].pieces == (r"\sigma(z)\left(1+\sigma(z)\right)",)
     assert {w.syntax for w in lines} == {"latex"}
 
 
 def test_reading_aligned_inside_display_math_with_labels() -> None:
     working = "$$\\begin{aligned}\nf(x) &= \\sin(x^2) \\\\\nf'(x) &= 2x\\cos(x^2)\n\\end{aligned}$$\n"
     lines = read_working(working)
-    assert [(w.line, w.text, w.label) for w in lines] == [(2, r"\sin(x^2)", "f(x)"), (3, r"2x\cos(x^2)", "f'(x)")]
-    assert lines[0].chain != lines[1].chain
-
-
-def test_labels() -> None:
-    for label in ["f(x)", "f'(x)", "y", "dy/dx", r"\frac{dy}{dx}", r"\frac{\partial L}{\partial w}", "g(x, y)"]:
-        assert label_of(label) is not None, label
-    for expression in ["sin(x)", "sigma(z)", r"\sigma(z)", "x^2", r"\frac{d}{dx}\sin(x)", "diff(x^2, x)", "2*x"]:
-        assert label_of(expression) is None, expression
+    assert [(w.line, w.pieces) for w in lines] == [(2, ("f(x)", r"\sin(x^2)")), (3, ("f'(x)", r"2x\cos(x^2)"))]
+    report = check_steps(working)
+    assert [r.kind for r in report.lines] == ["definition", "derivative"]
+    assert report.verdict == "ok"  # d/dx sin(x^2) = 2x cos(x^2)
 
 
 def test_every_line_gets_a_verdict_and_the_first_wrong_one_is_named() -> None:
     report = check_steps(TEXT_WORKING)
-    assert [r.status for r in report.lines] == ["ok", "ok", "ok", "wrong", "ok"]
+    assert [r.status for r in report.lines] == ["text", "ok", "ok", "ok", "wrong", "ok"]
     wrong = report.first_wrong
     assert wrong is not None and wrong.line == 6 and wrong.compared_with == 5
+    assert report.lines[5].follows_from_wrong  # line 7 repeats line 6's mistake: marked, not wrong again
     assert wrong.counterexample is not None
     assert "does not follow from line 5" in wrong.message
     assert report.verdict == "wrong" and report.exit_code == 1
@@ -78,7 +74,7 @@ def test_last_line_against_expected() -> None:
 
 def test_latex_working_with_the_sign_mistake() -> None:
     report = check_steps(LATEX_WORKING)
-    assert [r.status for r in report.lines] == ["ok", "ok", "ok", "wrong"]
+    assert [r.status for r in report.lines] == ["ok", "ok", "wrong"]
     assert report.first_wrong is not None and report.first_wrong.line == 5
 
 
@@ -117,7 +113,9 @@ def test_domain_applies_to_every_line() -> None:
 def test_json_report_shape() -> None:
     data = check_steps("x^2\n= x*x\n", expected="x^2").to_dict()
     json.dumps(data)
-    assert set(data) == {"verdict", "first_wrong_line", "lines", "final", "message", "seconds"}
+    assert set(data) == {"verdict", "first_wrong_line", "lines", "final", "message", "seconds", "conclusion"}
+    assert {"line", "text", "kind", "status", "relation", "compared_with", "follows_from_wrong", "mistake",
+            "message", "counterexample"} <= set(data["lines"][0])
     assert data["verdict"] == "ok" and data["first_wrong_line"] is None
     assert [line["line"] for line in data["lines"]] == [1, 2]
     assert data["final"]["verdict"] == "equivalent"

@@ -19,11 +19,19 @@ MAX_FILE_BYTES = 1024 * 1024
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "steps", help="check a working line by line (exit 0 all ok, 1 a wrong line, 2 invalid, 3 unknown)",
-        description="Check a student's working: one expression per line (a leading '=' allowed, '#' comments), "
-                    "or a LaTeX align*/aligned block. Each line is checked against the previous one.",
+        description="Check a student's working line by line, as written: expressions (a leading '=' continues), "
+                    "equations (compared by their solutions), definitions (L = ..., f(x) = ...), derivative lines "
+                    "(dL/dz = ..., f'(x) = ...), given values and text, in plain text or LaTeX.",
     )
-    parser.add_argument("file", metavar="FILE", help="the working ('-' reads standard input)")
-    parser.add_argument("--expected", metavar="EXPR", help="compare the last line with this expected answer")
+    parser.add_argument("file", metavar="FILE", nargs="?", help="the working ('-' reads standard input)")
+    parser.add_argument("--expected", metavar="EXPR",
+                        help="compare what the working concludes (its last value, or the value solved for) with this")
+    parser.add_argument("--given", action="append", default=[], metavar="VAR=VALUE",
+                        help="a given value, put in wherever VAR appears (e.g. p=0.2); repeat for more")
+    parser.add_argument("--batch", metavar="FILE.jsonl",
+                        help="check many workings (JSON lines: id, working, expected, assume, given, syntax); "
+                             "JSON lines out, in input order")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr (--batch)")
     add_common_options(parser)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPUs)")
@@ -48,6 +56,16 @@ def _read(path: str) -> str:
 def run_steps_command(args: argparse.Namespace) -> int:
     from derivkit.grading.working import StepsReport, check_steps
 
+    if args.batch is not None:
+        from derivkit.grading.steps_batch import run_steps_batch
+
+        if args.file is not None:
+            print("derivkit: error: use either FILE or --batch FILE.jsonl, not both", file=sys.stderr)
+            return EXIT_INVALID
+        return run_steps_batch(args)
+    if args.file is None:
+        print("derivkit: error: FILE is required (or --batch FILE.jsonl)", file=sys.stderr)
+        return EXIT_INVALID
     try:
         text = _read(args.file)
     except OSError as exc:
@@ -59,7 +77,7 @@ def run_steps_command(args: argparse.Namespace) -> int:
             report = StepsReport((), error="--jobs must be at least 1")
         else:
             report = check_steps(text, expected=args.expected, syntax=args.syntax, assume=args.assume,
-                                 timeout=args.timeout, semantics=args.semantics, jobs=args.jobs)
+                                 timeout=args.timeout, semantics=args.semantics, jobs=args.jobs, given=args.given)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -1,10 +1,13 @@
-"""Reading a student's working into expressions, each with the line it starts on.
+"""Reading a student's working into statements, each with the line of the file it is on.
 
-Plain text: one expression per line (a leading ``=`` allowed, ``a = b`` on one line counts
-as two expressions, blank lines and ``#`` comments skipped). LaTeX: an ``align*``/``aligned``
-block whose rows are separated by ``\\`` and aligned at ``&=``; environments, labels,
-spacing and math delimiters are blanked so columns and line numbers stay where they were.
-A row that starts with a label (``f(x) =``, ``f'(x) =``, ``dy/dx =``) starts a new chain.
+This is the *textual* half of reading a working as its author means it: which lines are
+prose (``exponentiate both sides``, ``\\text{..}``, ``# ..``), which continue the line
+before (a leading ``=``, ``&=``, ``\\Rightarrow``, ``≈``), how a line splits into its
+``=``-separated pieces (``a = b = c``), into several statements (``p_1 = 0.2,\\quad p_2 =
+0.6``) or into alternatives (``p = 1/4 or p = 1``, ``w = \\pm 1``). LaTeX layout (``&``,
+``\\\\``, ``\\,``, environments, ``&& \\text{reason}``) is removed. What each statement *is*
+(definition, equation, derivative, given value, expression) depends on what came before, and
+is decided when the working is checked (:mod:`derivkit.grading.interpret`).
 """
 
 from __future__ import annotations
@@ -12,136 +15,263 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from derivkit.parsing.names import FUNCTIONS, LATEX_FUNCTIONS
+
 
 @dataclass(frozen=True)
 class WorkingLine:
-    """One expression of the working and the 1-based line of the file it starts on.
+    """One statement of a working.
 
-    ``chain`` numbers the chains of a working: a row that starts with a new label (``f(x) =``,
-    ``f'(x) =``, ``dy/dx =``) starts a new chain, compared only within itself.
+    ``options`` are the alternatives of the statement (one unless it says ``or`` or ``±``),
+    each the ``=``-separated pieces as written; ``continues`` marks a leading ``=``
+    (the first piece continues the previous line); ``approx`` a ``≈`` before the last piece.
+    A prose line has ``kind_hint == "text"`` and no options.
     """
 
     line: int
     text: str
     syntax: str = "auto"
-    chain: int = 0
-    label: str | None = None
+    options: tuple[tuple[str, ...], ...] = ()
+    continues: bool = False
+    approx: bool = False
+    kind_hint: str | None = None
+
+    @property
+    def pieces(self) -> tuple[str, ...]:
+        return self.options[0] if self.options else ()
 
 
-_ENV = re.compile(r"\\(begin|end)\s*\{\s*[A-Za-z*]+\s*\}")
-_DROP_ARG = re.compile(r"\\(label|tag|text|mbox|textrm|intertext|hspace|vspace)\s*\*?\s*\{[^{}]*\}")
-_SPACING = re.compile(r"\\(nonumber|notag|quad|qquad|displaystyle|,|;|!|:)(?![A-Za-z])")
-_MATH_DELIMS = re.compile(r"\$\$|\\\[|\\\]|\$")
-_LATEX_BLOCK = re.compile(r"\\begin\s*\{\s*(align|aligned|eqnarray|gather|split|equation)\*?\s*\}|&\s*=|\\\\")
+#: Words that make a line prose rather than mathematics.
+PROSE = frozenset(
+    [
+        "a", "an", "the", "so", "then", "thus", "hence", "therefore", "since", "because", "as", "is", "are", "was",
+        "be", "being", "it", "its", "we", "i", "you", "our", "us", "find", "solve", "for", "by", "both", "side",
+        "sides", "multiply", "multiplying", "divide", "dividing", "square", "squaring", "take", "taking",
+        "exponentiate", "exponentiating", "apply", "applying", "use", "using", "rule", "chain", "product",
+        "quotient", "set", "setting", "equal", "zero", "substitute", "substituting", "plug", "in", "into",
+        "simplify", "simplifying", "expand", "expanding", "factor", "factorise", "factorize", "rearrange",
+        "collect", "terms", "term", "stationary", "points", "point", "critical", "maximise", "maximize", "minimise",
+        "minimize", "derivative", "derivatives", "differentiate", "differentiating", "gives", "give", "get", "gets",
+        "reject", "rejected", "check", "checking", "where", "when", "which", "that", "this", "these", "those",
+        "must", "not", "here", "can", "cannot", "nothing", "gained", "lost", "answer", "means", "mean", "with",
+        "of", "to", "from", "on", "at", "let", "now", "flip", "flipping", "fraction", "changes", "change", "sign",
+        "signs", "both", "each", "all", "only", "also", "need", "needs", "needed", "positive", "negative",
+        "nonzero", "because", "hold", "holds", "true", "false", "value", "values", "solution", "solutions", "root",
+        "roots", "slope", "itself", "times", "half", "write", "writing", "note", "recall", "definition", "define",
+        "defined", "gradient", "respect", "wrt", "first", "second", "third", "next", "step", "steps", "final",
+        "result", "therefore", "answer"
+    ]
+)
+#: Words that connect alternatives or statements inside a mathematical line.
+CONNECTIVES = frozenset({"or", "and"})
+_KNOWN_WORDS = frozenset(FUNCTIONS) | frozenset(LATEX_FUNCTIONS) | {"diff", "pi", "sqrt"}
+
+_MATRIX = re.compile(r"\\begin\s*\{\s*([pbv]?matrix)\s*\}(.*?)\\end\s*\{\s*\1\s*\}")
+_ENV = re.compile(r"\\(begin|end)\s*\{\s*[A-Za-z*]+\s*\}(\s*\{[^{}]*\})?")
+_DROP_ARG = re.compile(r"\\(label|tag|hspace|vspace)\s*\*?\s*\{[^{}]*\}")
+_DROP_CMD = re.compile(r"\\(nonumber|notag|displaystyle|textstyle)(?![A-Za-z])")
+_LEADING = re.compile(r"^(\\Rightarrow|\\implies|\\iff|\\Leftrightarrow|\\therefore|\\Longrightarrow|=>|⇒|⇔|∴)\s*")
+_APPROX = re.compile(r"\\approx(?![A-Za-z])|≈")
+_TEXT_OR = re.compile(r"\\(?:text|mbox|textrm)\s*\{\s*(or|and)\s*\}")
+_TEXT_ARG = re.compile(r"\\(?:text|mbox|textrm|intertext)\s*\{([^{}]*)\}")
+_ANNOTATION = re.compile(r"\\q?quad\s*\(?\s*\\(?:text|mbox)\b.*$")
+_SPACING = re.compile(r"\\(,|;|!|:| )")
+_PLUS_MINUS = re.compile(r"\\pm(?![A-Za-z])|±")
+#: "since y1 + y2 = 1", "\text{and } y_1 + y_2 = 1": a fact the next lines use
+_FACT = re.compile(
+    r"^(?:\\text\s*\{\s*)?(since|because|and|with|where|using|as)\b\s*\}?\s*(.+=.+)$", re.IGNORECASE
+)
+#: "p_k = ... \quad (k = 1, 2, 3)": one definition per index value
+_INDEXED = re.compile(
+    r"^(.*?)(?:\\q?quad|,)\s*\(?\s*(?:\\text\s*\{\s*for\s*\}\s*)?([a-z])\s*=\s*(\d+(?:\s*,\s*\d+)+)\s*\)?\s*$"
+)
+_VALUE = r"\s*[A-Za-z][A-Za-z0-9_{}]*\s*=\s*-?[0-9./]+\s*"
+_AT = re.compile(
+    rf"^(?:\\text\s*\{{\s*)?(at|for|when|with)\s*\}}?\s*({_VALUE}(?:[,;]{_VALUE})*)[.:]?$", re.IGNORECASE
+)
+_ACCENT = re.compile(r"\\(hat|bar|tilde)\s*\{?\s*([A-Za-z])\s*\}?")
+_INEQUALITY = re.compile(r"\\(le|ge|leq|geq|neq|ne|lt|gt)(?![A-Za-z])|[<>≤≥≠]")
 
 
-def _strip_latex_comment(line: str) -> str:
-    match = re.search(r"(?<!\\)%", line)
-    return line[: match.start()] if match else line
+def _is_latex(text: str, syntax: str) -> bool:
+    return syntax == "latex" or (syntax == "auto" and any(ch in text for ch in "\\{}"))
 
 
-def _split_top_level(row: str) -> list[tuple[int, str]]:
-    """Split a row at '=' signs outside brackets; returns (offset, piece)."""
+def _words(text: str) -> list[str]:
+    """The words of a line: commands removed, \\text{..} contents kept."""
+    plain = _TEXT_ARG.sub(lambda m: f" {m.group(1)} ", text)
+    plain = re.sub(r"\\[A-Za-z]+", " ", plain)
+    return [w.lower() for w in re.findall(r"(?<![A-Za-z_0-9])[A-Za-z]{2,}(?![A-Za-z_0-9(])", plain)]
+
+
+def is_prose(text: str) -> bool:
+    """True when the line says something in words (a reason, a remark) instead of mathematics."""
+    if "\\text" in _TEXT_OR.sub(" ", text) or "\\intertext" in text or "\\mbox" in text:
+        return True
+    words = [w for w in _words(text) if w not in _KNOWN_WORDS and w not in CONNECTIVES]
+    return any(w in PROSE for w in words) or len([w for w in words if len(w) >= 3]) >= 3
+
+
+def split_top_level(text: str, separators: str) -> list[str]:
+    """Split at single-character separators outside brackets and braces."""
     pieces, depth, begin = [], 0, 0
-    for i, ch in enumerate(row):
+    for i, ch in enumerate(text):
         if ch in "({[":
             depth += 1
         elif ch in ")}]":
             depth = max(0, depth - 1)
-        elif ch == "=" and depth == 0:
-            pieces.append((begin, row[begin:i]))
+        elif ch in separators and depth == 0:
+            pieces.append(text[begin:i])
             begin = i + 1
-    pieces.append((begin, row[begin:]))
+    pieces.append(text[begin:])
     return pieces
 
 
-_IDENT = r"(?:[A-Za-z][A-Za-z0-9_]*|\\[A-Za-z]+)"
-_PRIME = r"(?:'+|\^\{?\s*\\prime\s*\}?|\^\{?\s*\(\d\)\s*\}?)?"
-_LABELS = (
-    re.compile(rf"^{_IDENT}{_PRIME}$"),                                            # y, y', L
-    re.compile(rf"^(?P<name>{_IDENT}){_PRIME}\s*\(\s*[^()]*\)$"),                  # f(x), f'(x), g(x, y)
-    re.compile(rf"^d\s*{_IDENT}\s*/\s*d\s*{_IDENT}$"),                           # dy/dx
-    re.compile(rf"^\\[dt]?frac\s*\{{\s*(d|\\partial)\s*{_IDENT}\s*\}}\s*\{{\s*(d|\\partial)\s*{_IDENT}\s*\}}$"),
-)
+def _matrix(match: re.Match[str]) -> str:
+    r"""A column vector \begin{pmatrix} a \\ b \end{pmatrix} as the tuple (a, b)."""
+    rows = [r.strip() for r in re.split(r"\\\\|&", match.group(2)) if r.strip()]
+    return "\\left(" + ", ".join(rows) + "\\right)"
 
 
-def label_of(piece: str) -> str | None:
-    """The piece as a label (``f(x)``, ``f'(x)``, ``y``, ``dy/dx``, ``\\frac{dy}{dx}``), or None
-    when it is an expression to check (a known function such as ``sin(x)`` is not a label)."""
-    from derivkit.parsing.names import FUNCTIONS, LATEX_FUNCTIONS
-
-    text = " ".join(piece.split())
-    for pattern in _LABELS:
-        match = pattern.match(text)
-        if match:
-            name = (match.groupdict().get("name") or "").lstrip("\\")
-            if name and (name in FUNCTIONS or name in LATEX_FUNCTIONS or name == "diff") and "'" not in text:
-                return None
-            return text
-    return None
+def _clean_latex(row: str) -> str:
+    row = _MATRIX.sub(_matrix, row)
+    row = re.sub(r"(?<!\\)%.*$", "", row)
+    row = re.sub(r"\\\\(\s*\[[^\]]*\])?", " ", row)
+    for pattern in (_ENV, _DROP_ARG, _DROP_CMD):
+        row = pattern.sub(" ", row)
+    row = row.replace("$$", " ").replace("\\[", " ").replace("\\]", " ")
+    row = re.sub(r"(?<!\\)\$", " ", row)
+    row = row.split("&&")[0]
+    row = _ANNOTATION.sub("", row)
+    return row.replace("&", " ")
 
 
-def _with_chains(rows: list[list[tuple[int, str]]], syntax: str) -> list[WorkingLine]:
-    """Expressions of the rows; a row's first piece is a label when it looks like one."""
+def _expand_plus_minus(piece: str) -> list[str]:
+    if not _PLUS_MINUS.search(piece):
+        return [piece]
+    return [_PLUS_MINUS.sub("+", piece, count=1), _PLUS_MINUS.sub("-", piece, count=1)]
+
+
+_D2_OVER_D = re.compile(r"^d\^(\d)\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)\^(\d)\s*(.+)$")
+_D_OVER_D = re.compile(r"^d\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)\s+(.+)$|^d\s*/\s*d\s*([A-Za-z][A-Za-z0-9_]*)\s*(\(.+\))$")
+
+
+def derivative_operator(piece: str) -> str:
+    """``d/dz sigma(z)`` (text) as ``diff(sigma(z), z)``; anything else unchanged."""
+    second = _D2_OVER_D.match(piece.strip())
+    if second and second.group(1) == second.group(3):
+        return f"diff({second.group(4)}, {second.group(2)}, {second.group(1)})"
+    match = _D_OVER_D.match(piece.strip())
+    if not match:
+        return piece
+    var = match.group(1) or match.group(3)
+    body = match.group(2) or match.group(4)
+    return f"diff({body}, {var})"
+
+
+def _statement(number: int, shown: str, body: str, syntax: str, approx: bool) -> WorkingLine | None:
+    """One statement: its '='-separated pieces, alternatives expanded."""
+    continues = body.lstrip().startswith("=")
+    if continues:
+        body = body.lstrip()[1:]
+    alternatives = [a for a in re.split(r"\s+or\s+|\x00", body) if a.strip()]
+    options: list[tuple[str, ...]] = []
+    for alternative in alternatives:
+        pieces = [" ".join(p.split()).strip(" .,;") for p in split_top_level(alternative, "=")]
+        if any(not p for p in pieces):
+            pieces = [p for p in pieces if p] or pieces
+        if not any(pieces):
+            continue
+        for expanded in _expand_plus_minus("\x01".join(pieces)):
+            options.append(tuple(derivative_operator(p) if syntax != "latex" else p for p in expanded.split("\x01")))
+    if not options:
+        return None
+    return WorkingLine(number, shown, syntax, tuple(options), continues, approx)
+
+
+def _same_subject(statements: list[WorkingLine]) -> bool:
+    """``w = 0, w = 1``: several alternatives for one name, not several statements."""
+    subjects = {s.pieces[0] for s in statements if len(s.pieces) == 2}
+    return len(subjects) == 1 and all(len(s.pieces) == 2 for s in statements)
+
+
+def read_line(number: int, raw: str, syntax: str = "auto") -> list[WorkingLine]:
+    """The statements of one line of the file (a prose line is one statement of kind text)."""
+    shown = raw.strip()
+    if not shown:
+        return []
+    if shown.startswith("#"):
+        return [WorkingLine(number, shown, "text", kind_hint="text")]
+    latex = _is_latex(shown, syntax)
+    row = _clean_latex(shown) if latex else shown
+    row = row.strip()
+    if not row or (latex and row.startswith("%")):
+        return []
+    row = _LEADING.sub("", row).strip()
+    if latex:
+        row = _ACCENT.sub(lambda m: f"{m.group(2)}_{{{m.group(1)}}}", row)  # \hat{y} is the name yhat
+    approx = bool(_APPROX.search(row))
+    row = _APPROX.sub("=", row)
+    at = _AT.match(row)
+    if at:
+        pairs = [split_top_level(part, "=") for part in split_top_level(at.group(2), ",;")]
+        at_syntax = "latex" if latex else "text"
+        return [WorkingLine(number, shown, at_syntax, ((pair[0].strip(), pair[1].strip(" .")),), kind_hint="at")
+                for pair in pairs]
+    indexed = _INDEXED.match(row)
+    if indexed:
+        index, values = indexed.group(2), [v.strip() for v in indexed.group(3).split(",")]
+        pattern = re.compile(rf"_(?:\{{\s*{index}\s*\}}|{index}(?![A-Za-z0-9]))")
+        body = indexed.group(1)
+        return [st for v in values for st in read_line(number, pattern.sub(f"_{{{v}}}", body), syntax)
+                if st.kind_hint != "text"]
+    fact = _FACT.match(row)
+    if fact and not is_prose(fact.group(2)) and len(split_top_level(fact.group(2), "=")) == 2 \
+            and not _INEQUALITY.search(fact.group(2)):
+        lhs, rhs = (" ".join(p.split()) for p in split_top_level(fact.group(2), "="))
+        fact_syntax = "latex" if latex else ("text" if syntax == "auto" else syntax)
+        return [WorkingLine(number, shown, fact_syntax, ((lhs, rhs.strip(" .,;")),), kind_hint="fact")]
+    row = _TEXT_OR.sub("\x00", row) if latex else row
+    if is_prose(row) or _INEQUALITY.search(row):
+        return [WorkingLine(number, shown, "text", kind_hint="text")]
+    if latex:
+        row = _SPACING.sub(" ", row)
+        separators_row = re.sub(r"\\q?quad(?![A-Za-z])", ";", row)
+    else:
+        separators_row = row
+    row_syntax = "latex" if latex else ("text" if syntax == "auto" else syntax)
+    segments = [s for s in split_top_level(separators_row, ",;") if s.strip()]
+    if len(segments) > 1 and all("=" in s for s in segments):
+        statements = [st for s in segments if (st := _statement(number, shown, s, row_syntax, approx)) is not None]
+        if _same_subject(statements):
+            options = tuple(o for s in statements for o in s.options)
+            return [WorkingLine(number, shown, row_syntax, options, statements[0].continues, approx)]
+        return statements
+    if latex:
+        row = re.sub(r"\\q?quad(?![A-Za-z])", " ", row)
+    statement = _statement(number, shown, row, row_syntax, approx)
+    return [statement] if statement is not None else []
+
+
+def read_working(text: str, syntax: str = "auto") -> list[WorkingLine]:
+    """Every statement of a working, each with its line number in the file."""
     found: list[WorkingLine] = []
-    chain, label = 0, None
-    for pieces in rows:
-        row_label = label_of(pieces[0][1]) if len(pieces) > 1 else None
-        if row_label is not None:
-            pieces = pieces[1:]
-            if found and row_label != label:
-                chain += 1
-            label = row_label
-        for number, text in pieces:
-            found.append(WorkingLine(number, text, syntax, chain, label))
+    for number, raw in enumerate(text.splitlines(), start=1):
+        found.extend(read_line(number, raw, syntax))
     return found
 
 
 def is_latex_block(text: str) -> bool:
-    return bool(_LATEX_BLOCK.search(text))
+    return bool(re.search(r"\\begin\s*\{\s*(align|aligned|eqnarray|gather|split|equation)\*?\s*\}|&\s*=|\\\\", text))
 
 
-def read_working(text: str, syntax: str = "auto") -> list[WorkingLine]:
-    """The expressions of a working, each with its line number in the file."""
-    if syntax != "text" and is_latex_block(text):
-        return _with_chains(_latex_rows(text), "latex")
-    rows = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#") or line.startswith("%"):
-            continue
-        pieces = [(number, piece.strip()) for _, piece in _split_top_level(line) if piece.strip()]
-        if pieces:
-            rows.append(pieces)
-    return _with_chains(rows, syntax)
-
-
-def _blank(match: re.Match[str]) -> str:
-    """Replace a match by spaces, keeping its newlines, so positions and line numbers stay."""
-    return "".join(ch if ch == "\n" else " " for ch in match.group(0))
-
-
-def _latex_rows(text: str) -> list[list[tuple[int, str]]]:
-    lines = [_strip_latex_comment(raw) if not raw.lstrip().startswith("#") else "" for raw in text.splitlines()]
-    joined = "\n".join(lines)
-    joined = re.sub(r"(\\\\)(\s*\[[^\]\n]*\])", lambda m: m.group(1) + " " * len(m.group(2)), joined)
-    for pattern in (_ENV, re.compile(r"\\intertext\s*\{[^{}]*\}"), _DROP_ARG, _SPACING, _MATH_DELIMS):
-        joined = pattern.sub(_blank, joined)
-    rows: list[list[tuple[int, str]]] = []
-    position = 0
-    for match in re.finditer(r"\\\\|$", joined):
-        row = joined[position:match.start()]
-        row_start = position
-        position = match.end()
-        pieces = []
-        for offset, piece in _split_top_level(row.replace("&", " ")):
-            stripped = piece.lstrip()
-            cleaned = " ".join(piece.split()).rstrip(".,;").strip()
-            if cleaned:
-                at = row_start + offset + (len(piece) - len(stripped))
-                pieces.append((joined.count("\n", 0, at) + 1, cleaned))
-        if pieces:
-            rows.append(pieces)
-        if match.end() >= len(joined):
-            break
-    return rows
+__all__ = [
+    "PROSE",
+    "WorkingLine",
+    "derivative_operator",
+    "is_latex_block",
+    "is_prose",
+    "read_line",
+    "read_working",
+    "split_top_level",
+]

@@ -1,68 +1,37 @@
-"""A student's working, line by line: each expression is checked against the one before.
+"""A student's working, line by line: the public API (``check_steps``, ``StepsReport``).
 
-Input (``derivkit steps FILE``): plain text or a LaTeX ``align*`` block, read into expressions
-that keep their line numbers by :mod:`derivkit.grading.reading`.
-
-Each check is an ordinary :func:`derivkit.grading.worker.run_check` in a sandbox worker;
-the checks of consecutive pairs are independent, so they run in parallel.
+Input (``derivkit steps FILE``): plain text or LaTeX, read into statements that keep their
+line numbers by :mod:`derivkit.grading.reading`. The whole working is then read and checked
+in one sandbox worker (:func:`derivkit.grading.chain.check_working`): what a line means
+depends on the lines before it (definitions, given values), and one task per working keeps
+a batch of many workings on a pool of workers cheap.
 """
 
 from __future__ import annotations
 
-import os
+import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from derivkit.errors import ParseError
-from derivkit.grading.diagnose import diagnose_task
-from derivkit.grading.reading import WorkingLine, is_latex_block, label_of, read_working
-from derivkit.grading.sandbox import WorkerPool
+from derivkit.grading.chain import LineResult, Outcome, check_working
+from derivkit.grading.reading import WorkingLine, is_latex_block, read_working
+from derivkit.grading.sandbox import Outcome as SandboxOutcome
+from derivkit.grading.sandbox import WorkerPool, run_bounded
 from derivkit.grading.single import (
-    CHECK_LIMITS,
     EXIT_CODES,
-    MAIN_SHARE,
     CheckRequest,
     CheckResult,
-    after_timeout,
     limits_for,
     make_request,
     outcome_result,
-    parse_error_text,
-    run_check,
-    shared_runner,
     warm_up,
-    with_diagnosis,
 )
-from derivkit.parsing import parse
 
 LineStatus = str  # "ok" | "wrong" | "unknown" | "invalid"
 
 #: A file longer than this many expressions is refused (a working, not a data set).
 MAX_EXPRESSIONS = 500
-
-
-@dataclass(frozen=True)
-class LineResult:
-    """The verdict on one expression: is it equal to the previous one?"""
-
-    line: int
-    text: str
-    status: LineStatus
-    message: str
-    method: str | None = None
-    counterexample: object = None
-    seconds: float = 0.0
-    diagnosis: str | None = None
-    compared_with: int | None = None  # the line it was checked against
-
-    def to_dict(self) -> dict[str, object]:
-        cex = self.counterexample
-        return {
-            "line": self.line, "text": self.text, "status": self.status, "method": self.method,
-            "counterexample": cex.to_dict() if cex is not None else None,  # type: ignore[attr-defined]
-            "message": self.message, "seconds": round(self.seconds, 3), "compared_with": self.compared_with,
-        }
 
 
 @dataclass(frozen=True)
@@ -75,16 +44,18 @@ class StepsReport:
     error: str | None = None  # the whole working could not be checked (e.g. no expressions)
     notes: tuple[str, ...] = field(default=())
 
+    conclusion: tuple[str, ...] | None = None  # what the working concludes (the final value or values)
+
     @property
     def first_wrong(self) -> LineResult | None:
-        return next((r for r in self.lines if r.status == "wrong"), None)
+        return next((r for r in self.lines if r.status == "wrong" and not r.follows_from_wrong), None)
 
     @property
     def verdict(self) -> str:
         """ok, wrong (a wrong line, or a last line not equal to the expected), invalid or unknown."""
         if self.error is not None:
             return "invalid"
-        statuses = {r.status for r in self.lines}
+        statuses = {r.status for r in self.lines if r.status != "text"}
         final = self.final.verdict if self.final is not None else None
         if "wrong" in statuses or final == "not_equivalent":
             return "wrong"
@@ -127,18 +98,20 @@ class StepsReport:
             "lines": [r.to_dict() for r in self.lines],
             "final": self.final.to_dict() if self.final is not None else None,
             "message": self.summary(),
+            "conclusion": list(self.conclusion) if self.conclusion is not None else None,
             "seconds": round(self.seconds, 3),
         }
 
     def text(self) -> str:
         """The report for a terminal."""
-        marks = {"ok": "ok     ", "wrong": "WRONG  ", "unknown": "unknown", "invalid": "INVALID"}
+        marks = {"ok": "ok     ", "wrong": "WRONG  ", "unknown": "unknown", "invalid": "INVALID", "text": "text   "}
         width = max([len(r.text) for r in self.lines] + [10])
         width = min(width, 50)
         out = []
         for r in self.lines:
             shown = r.text if len(r.text) <= width else r.text[: width - 3] + "..."
-            out.append(f"line {r.line:>3}  {marks[r.status]}  {shown:<{width}}  {r.message}")
+            note = f" (read as: {r.note})" if r.note else ""
+            out.append(f"line {r.line:>3}  {marks[r.status]}  {shown:<{width}}  {r.message}{note}")
         if self.final is not None:
             out.append(f"expected       {marks_final(self.final)}  {self.final.message}")
         out.append("")
@@ -154,122 +127,86 @@ def marks_final(result: CheckResult) -> str:
 # -- checking -----------------------------------------------------------------------------
 
 
-def parse_task(text: str, syntax: str, variables: tuple[str, ...]) -> tuple[str, str] | None:
-    """Sandbox task: None if ``text`` parses, else (one-line message, caret display)."""
+Prepared = tuple[list[WorkingLine], CheckRequest, dict[str, str]]
+
+
+def prepare(working: str | Iterable[WorkingLine], syntax: str, assume: object, timeout: float, semantics: str,
+            given: Mapping[str, str] | Iterable[str] | None) -> Prepared | str:
+    """The statements, the request template and the given values, or why the working cannot be checked."""
+    lines = read_working(working, syntax) if isinstance(working, str) else list(working)
+    template = make_request("0", "0", syntax, assume, timeout, semantics)  # type: ignore[arg-type]
+    if isinstance(template, CheckResult):
+        return template.message.removeprefix("Invalid input: ")
     try:
-        parse(text, syntax, variables, CHECK_LIMITS)
-    except ParseError as exc:
-        return parse_error_text("This line", exc), exc.render()
-    return None
+        givens = parse_givens(given)
+    except ValueError as exc:
+        return str(exc)
+    if not any(w.options for w in lines):
+        return "the working contains no expressions"
+    if len(lines) > MAX_EXPRESSIONS:
+        return f"the working has {len(lines)} statements, more than the limit of {MAX_EXPRESSIONS}"
+    return lines, template, givens
+
+
+def parse_givens(given: Mapping[str, object] | Iterable[str] | None) -> dict[str, str]:
+    """``{"p": "0.2"}`` or ``["p=0.2"]`` as names and value texts; raises ValueError."""
+    if given is None:
+        return {}
+    if isinstance(given, str):
+        given = [given]
+    items = list(given.items()) if isinstance(given, Mapping) else []
+    if not isinstance(given, Mapping):
+        for entry in given:
+            if not isinstance(entry, str) or "=" not in entry:
+                raise ValueError(f"bad given value {entry!r}: write VAR=VALUE, e.g. p=0.2")
+            name, _, value = entry.partition("=")
+            items.append((name.strip(), value.strip()))
+    out = {}
+    for name, value in items:
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,30}", name):
+            raise ValueError(f"bad variable name {name!r} in a given value: use a name such as p or x1")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or len(value) > 200:
+            raise ValueError(f"the given value of {name} must be a short number or expression, e.g. {name}=0.2")
+        out[name] = value
+    return out
+
+
+def report_from(outcome: Outcome | None, stopped: str | None, seconds: float) -> StepsReport:
+    if outcome is None:
+        return StepsReport((LineResult(0, "", "unknown", f"Unknown: {stopped}"),), None, seconds)
+    if outcome.lines and outcome.lines[0].line == 0 and outcome.lines[0].status == "invalid":
+        return StepsReport((), None, seconds, outcome.lines[0].message)
+    return StepsReport(outcome.lines, outcome.final, seconds, conclusion=outcome.conclusion)
 
 
 def check_steps(working: str | Iterable[WorkingLine], expected: str | None = None, syntax: str = "auto",
                 assume: Mapping[str, str] | Iterable[str] | None = None, timeout: float = 10.0,
-                semantics: str = "principal", jobs: int | None = None, diagnose: bool = True) -> StepsReport:
-    """Check every expression of ``working`` (file text, or WorkingLine items) against the
-    previous one, and the last against ``expected`` when given."""
+                semantics: str = "principal", jobs: int | None = None, diagnose: bool = True,
+                given: Mapping[str, str] | Iterable[str] | None = None,
+                pool: WorkerPool | None = None) -> StepsReport:
+    """Check a working (file text, or WorkingLine statements) line by line, each line by its kind,
+    and what it concludes against ``expected`` when given. ``given``: values put in
+    (``{"p": "0.2"}`` or ``["p=0.2"]``). Runs in one sandbox worker (``pool``, or a shared one)."""
     start = time.perf_counter()
-    lines = read_working(working, syntax) if isinstance(working, str) else list(working)
-    template = make_request("0", "0", syntax, assume, timeout, semantics)
-    if isinstance(template, CheckResult):
-        return StepsReport((), None, time.perf_counter() - start, template.message.removeprefix("Invalid input: "))
-    if not lines:
-        return StepsReport((), None, time.perf_counter() - start, "the working contains no expressions")
-    if len(lines) > MAX_EXPRESSIONS:
-        return StepsReport((), None, time.perf_counter() - start,
-                           f"the working has {len(lines)} expressions, more than the limit of {MAX_EXPRESSIONS}")
-    jobs = max(1, jobs or min(os.cpu_count() or 1, len(lines)))
+    prepared = prepare(working, syntax, assume, timeout, semantics, given)
+    if isinstance(prepared, str):
+        return StepsReport((), None, time.perf_counter() - start, prepared)
+    lines, template, givens = prepared
     warm_up()
-    with WorkerPool(jobs, limits_for(template.timeout * MAIN_SHARE)) as pool:
-        parsed = pool.map(parse_task, [(w.text, w.syntax, template.variables) for w in lines])
-        problems: list[tuple[str, str] | None] = []
-        for outcome in parsed:
-            if outcome.ok:
-                problems.append(outcome.value)  # type: ignore[arg-type]
-            else:
-                problems.append((outcome_result(outcome, template.timeout).message, ""))
-        # Pair every readable line with the readable line before it.
-        pairs: list[tuple[int, int]] = []
-        previous = None
-        for index, problem in enumerate(problems):
-            if problem is None:
-                if previous is not None and lines[previous].chain == lines[index].chain:
-                    pairs.append((previous, index))
-                previous = index
-        requests = [replace(template, expected=lines[i].text, answer=lines[j].text,
-                            syntax=_pair_syntax(lines[i], lines[j], syntax)) for i, j in pairs]
-        final_request = None
-        if expected is not None and previous is not None:
-            final_request = replace(template, expected=expected, answer=lines[previous].text,
-                                    syntax=syntax if lines[previous].syntax == syntax else "auto")
-        tasks = [(r,) for r in requests + ([final_request] if final_request else [])]
-        outcomes = pool.map(run_check, tasks)
-        results = [after_timeout(t[0], o, shared_runner) for t, o in zip(tasks, outcomes)]
-        final = results.pop() if final_request else None
-        if expected is not None and previous is None:
-            final = None
-        # Name the mistake of the first wrong line and of a wrong final answer.
-        if diagnose:
-            first = next((k for k, r in enumerate(results) if r.verdict == "not_equivalent"), None)
-            if first is not None:
-                results[first] = _diagnosed(pool, requests[first], results[first])
-            if final is not None and final_request is not None and final.verdict == "not_equivalent":
-                final = _diagnosed(pool, final_request, final)
-    report_lines = _line_results(lines, problems, pairs, results)
-    return StepsReport(tuple(report_lines), final, time.perf_counter() - start)
+    args = (lines, template, givens, expected, template.timeout)
+    outcome = pool.run(check_working, *args) if pool is not None else \
+        run_bounded(check_working, *args, limits=limits_for(template.timeout))
+    return finish(outcome, template.timeout, time.perf_counter() - start)
 
 
-def _pair_syntax(a: WorkingLine, b: WorkingLine, default: str) -> str:
-    return a.syntax if a.syntax == b.syntax else default
-
-
-def _diagnosed(pool: WorkerPool, request: CheckRequest, result: CheckResult) -> CheckResult:
-    outcome = pool.run(diagnose_task, request, min(3.0, request.timeout))
-    return with_diagnosis(result, outcome.value) if outcome.ok else result  # type: ignore[arg-type]
-
-
-_STATUS = {"equivalent": "ok", "not_equivalent": "wrong", "unknown": "unknown", "invalid": "invalid"}
-
-
-def _line_results(lines: list[WorkingLine], problems: list, pairs: list[tuple[int, int]],
-                  results: list[CheckResult]) -> list[LineResult]:
-    by_answer = {j: (i, r) for (i, j), r in zip(pairs, results)}
-    out: list[LineResult] = []
-    started: set[int] = set()
-    for index, w in enumerate(lines):
-        problem = problems[index]
-        if problem is not None:
-            out.append(LineResult(w.line, w.text, "invalid", problem[0]))
-            continue
-        if index not in by_answer:
-            of = f" of {w.label}" if w.label else ""
-            note = f"the starting expression{of}" if w.chain not in started else "not compared"
-            out.append(LineResult(w.line, w.text, "ok", note))
-            started.add(w.chain)
-            continue
-        started.add(w.chain)
-        i, r = by_answer[index]
-        message = _line_message(r, lines[i], w)
-        out.append(LineResult(w.line, w.text, _STATUS[r.verdict], message, r.method, r.counterexample,
-                              r.seconds, r.diagnosis, lines[i].line))
-    return out
-
-
-def _line_message(result: CheckResult, before: WorkingLine, line: WorkingLine) -> str:
-    """The check's sentence, in the words of a working: "this line" and "the line before"."""
-    if result.verdict == "equivalent":
-        how = "proved" if result.method == "symbolic" else "checked numerically (no symbolic proof)"
-        return f"follows from line {before.line} ({how})"
-    if result.verdict == "not_equivalent" and result.counterexample is not None:
-        cex = result.counterexample
-        at = f"at {cex.where()} " if cex.point else ""
-        text = (f"does not follow from line {before.line}: {at}this line is {cex.answer} "
-                f"but line {before.line} is {cex.expected}.")
-        if result.diagnosis:
-            text += " " + result.diagnosis.replace("your answer", "this line").replace("Your answer", "This line") \
-                .replace("the expected one", f"line {before.line}")
-        return text
-    return result.message
+def finish(outcome: SandboxOutcome, timeout: float, seconds: float) -> StepsReport:
+    """A sandbox outcome as a report (a stopped worker: every line unknown, with the reason)."""
+    if outcome.ok and isinstance(outcome.value, Outcome):
+        return report_from(outcome.value, None, seconds)
+    reason = outcome_result(outcome, timeout).message.removeprefix("Unknown: ")
+    return report_from(None, reason, seconds)
 
 
 __all__ = [
@@ -279,6 +216,6 @@ __all__ = [
     "WorkingLine",
     "check_steps",
     "is_latex_block",
-    "label_of",
+    "parse_givens",
     "read_working",
 ]

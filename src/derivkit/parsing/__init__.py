@@ -18,6 +18,7 @@ from derivkit.parsing.deadline import Expired, deadline
 from derivkit.parsing.latex import parse_latex_tree
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.nodes import Node
+from derivkit.parsing.scope import Scope
 from derivkit.parsing.text import parse_text_tree
 
 SYNTAXES = ("text", "latex", "auto")
@@ -54,12 +55,21 @@ def _prepare(
 
 
 def parse_tree(
-    text: str, syntax: str = "auto", variables: Iterable[str] = (), limits: ParseLimits = ParseLimits()
+    text: str,
+    syntax: str = "auto",
+    variables: Iterable[str] = (),
+    limits: ParseLimits = ParseLimits(),
+    *,
+    scope: Scope | None = None,
 ) -> Node:
-    """The syntax tree of ``text`` without building SymPy (for tests and tooling)."""
+    """The syntax tree of ``text`` without building SymPy (for tests and tooling).
+
+    ``scope``: parse a line of a student's working (its notation, and the functions it defined)."""
     text, syntax, names = _prepare(text, syntax, variables, limits)
+    functions = scope.function_names() if scope is not None else frozenset()
     try:
-        return _TREES[syntax](text, limits, names)
+        letters = scope.letters if scope is not None else frozenset()
+        return _TREES[syntax](text, limits, names, functions, scope is not None, letters)
     except RecursionError:
         # max_depth normally stops nesting first; this covers callers already deep in the stack.
         raise ParseError("expression is nested too deeply", text=text,
@@ -67,18 +77,25 @@ def parse_tree(
 
 
 def parse(
-    text: str, syntax: str = "auto", variables: Iterable[str] = (), limits: ParseLimits = ParseLimits()
+    text: str,
+    syntax: str = "auto",
+    variables: Iterable[str] = (),
+    limits: ParseLimits = ParseLimits(),
+    *,
+    scope: Scope | None = None,
 ) -> sp.Expr:
     """Parse untrusted ``text`` ("text", "latex" or "auto") into a SymPy expression.
 
     Names become plain Symbols; e/E, pi and I are constants unless listed in
     ``variables``.  Raises ParseError (with the column and a hint) and nothing else.
+    ``scope``: a line of a student's working; its bound names and defined functions are
+    put in, and students' notation is read (see :class:`~derivkit.parsing.scope.Scope`).
     """
     text, syntax, names = _prepare(text, syntax, variables, limits)
     try:
         with deadline(limits.max_seconds):
-            tree = parse_tree(text, syntax, names, limits)
-            return build(tree, text, names, limits)
+            tree = parse_tree(text, syntax, names, limits, scope=scope)
+            return build(tree, text, names, limits, scope)
     except Expired:
         raise ParseError(
             f"building the expression took longer than {limits.max_seconds} seconds (max_seconds)",
@@ -96,4 +113,4 @@ def parse_latex(text: str, variables: Iterable[str] = (), limits: ParseLimits = 
     return parse(text, "latex", variables, limits)
 
 
-__all__ = ["ParseError", "ParseLimits", "detect_syntax", "parse", "parse_latex", "parse_text", "parse_tree"]
+__all__ = ["ParseError", "ParseLimits", "Scope", "detect_syntax", "parse", "parse_latex", "parse_text", "parse_tree"]

@@ -18,6 +18,7 @@ from derivkit.errors import ParseError
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.names import CONSTANTS, FORCED_CONSTANTS, FUNCTIONS
 from derivkit.parsing.nodes import Call, Const, Diff, Name, Neg, Node, Num, Power, Product, Recip, Sum
+from derivkit.parsing.scope import Scope
 
 
 def _bits(r: sp.Rational) -> float:
@@ -77,10 +78,11 @@ def shown(value: object) -> str:
 class Builder:
     """Builds one expression; carries the budgets (derivative order, derivative size)."""
 
-    def __init__(self, text: str, variables: frozenset[str], limits: ParseLimits) -> None:
+    def __init__(self, text: str, variables: frozenset[str], limits: ParseLimits, scope: Scope | None = None) -> None:
         self.text = text
         self.variables = variables
         self.limits = limits
+        self.scope = scope or Scope()
         self.diff_order = 0
         self.diff_nodes = 0
         # each handler takes the node type it is keyed by
@@ -100,6 +102,10 @@ class Builder:
         return sp.Rational(node.value.numerator, node.value.denominator)
 
     def name(self, node: Name) -> sp.Expr:
+        if node.name in self.scope.names:
+            return self.scope.names[node.name]
+        if node.name in self.scope.functions:  # f alone, as in df/dx: its body in its own variables
+            return self.scope.functions[node.name][1]
         if node.name in CONSTANTS and node.name not in self.variables:
             return CONSTANTS[node.name]
         return sp.Symbol(node.name)
@@ -183,6 +189,11 @@ class Builder:
     # -- functions and derivatives -------------------------------------------------------
     def call(self, node: Call) -> sp.Expr:
         args = [self.build(a) for a in node.args]
+        if node.func not in FUNCTIONS:
+            return self.defined_call(node, args)
+        if node.primes:
+            d = sp.Dummy("x", real=True)
+            return self.checked(self.primed(FUNCTIONS[node.func].build(d), d, node).xreplace({d: args[0]}), node.col)
         if node.func in POWER_FUNCTIONS:
             return self.power(*POWER_FUNCTIONS[node.func](args), node.col)
         spec = FUNCTIONS[node.func]
@@ -198,6 +209,32 @@ class Builder:
             self.guard_exp(args[0], node.col)
         return self.checked(spec.build(*args), node.col)
 
+    def primed(self, body: sp.Expr, var: sp.Symbol, node: Call) -> sp.Expr:
+        """The node.primes-th derivative of body in var (f'(x), sigma''(z)), size-checked."""
+        for _ in range(node.primes):
+            self.diff_nodes += derivative_size(body)
+            if self.diff_nodes > self.limits.max_diff_nodes:
+                raise self.refuse(f"the derivative would have about {self.diff_nodes} terms and factors, more than "
+                                  f"{self.limits.max_diff_nodes} (max_diff_nodes)", node.col, "use fewer primes")
+            body = sp.diff(body, var)
+        return body
+
+    def defined_call(self, node: Call, args: list[sp.Expr]) -> sp.Expr:
+        """A function the working defined (f(x) = x^2), applied to arguments: its body with them put in."""
+        if node.func not in self.scope.functions:
+            raise self.refuse(f"the function '{node.func}' is not defined in this working", node.col,
+                              f"define it on an earlier line, e.g. {node.func}(x) = ..., or write {node.func}*(...)")
+        params, body = self.scope.functions[node.func]
+        if len(params) != len(args):
+            raise self.refuse(f"{node.func} was defined with {len(params)} argument(s), not {len(args)}", node.col,
+                              f"write {node.func}({', '.join(str(p) for p in params)})")
+        if node.primes:
+            if len(params) != 1:
+                raise self.refuse(f"'{node.func}'' is ambiguous: {node.func} has {len(params)} arguments", node.col,
+                                  "write the partial derivative, e.g. \\frac{\\partial h}{\\partial u}")
+            body = self.primed(body, params[0], node)
+        return self.checked(body.xreplace(dict(zip(params, args))), node.col)
+
     def diff(self, node: Diff) -> sp.Expr:
         name = node.var.name
         if name in CONSTANTS and name not in self.variables:
@@ -211,7 +248,7 @@ class Builder:
                 f"derivatives of total order {self.diff_order} exceed the limit of "
                 f"{self.limits.max_derivative_order} (max_derivative_order)", node.col, "use lower orders",
             )
-        expr = self.build(node.expr)
+        expr = self.partial_of_definition(node) or self.build(node.expr)
         # Differentiate on the default domain, the reals: d|x|/dx is sign(x), not an expression
         # in re(x) and im(x).  Every domain derivkit knows is a subset of the reals.
         real = {s: sp.Dummy(s.name, real=True) for s in expr.free_symbols | {sp.Symbol(name)}}
@@ -224,7 +261,16 @@ class Builder:
                     f"{self.limits.max_diff_nodes} (max_diff_nodes)", node.col, "differentiate a smaller expression",
                 )
             expr = sp.diff(expr, real[sp.Symbol(name)])
-        return self.checked(expr.xreplace({d: s for s, d in real.items()}), node.col)
+        result = expr.xreplace({d: s for s, d in real.items()})
+        return self.checked(result.xreplace(self.scope.resolved) if self.scope.resolved else result, node.col)
+
+    def partial_of_definition(self, node: Diff) -> sp.Expr | None:
+        """dL/dp with L = -y log p - ... and p = sigma(z) defined: L as written, in p (resolved after)."""
+        if not isinstance(node.expr, Name) or node.expr.name not in self.scope.raw:
+            return None
+        raw = self.scope.raw[node.expr.name]
+        var = node.var.name  # a partial in a defined name (p), not in an independent variable (z)
+        return raw if var in self.scope.names and sp.Symbol(var) in raw.free_symbols else None
 
 
 #: Functions that are powers in disguise, routed through the power guard.
@@ -234,14 +280,14 @@ POWER_FUNCTIONS: dict[str, Callable[[list[sp.Expr]], tuple[sp.Expr, sp.Expr]]] =
 }
 
 
-def build(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits) -> sp.Expr:
+def build(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits, scope: Scope | None = None) -> sp.Expr:
     """Build the SymPy expression; SymPy's own failures become ParseErrors too.
 
     SymPy can raise almost anything on odd input (ValueError, TypeError, ZeroDivisionError,
     RecursionError on deep nesting), and the contract is that parse raises only ParseError.
     """
     try:
-        return Builder(text, variables, limits).build(tree)
+        return Builder(text, variables, limits, scope).build(tree)
     except ParseError:
         raise
     except RecursionError:

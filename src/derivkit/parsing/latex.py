@@ -33,6 +33,7 @@ from derivkit.parsing.tokens import (
     NAME,
     NUM,
     OP,
+    PRIME,
     RBRACE,
     ROMAN,
     RPAREN,
@@ -56,8 +57,9 @@ class LatexParser(Parser):
 
     IMPLICIT_STARTS = frozenset({NUM, NAME, LPAREN, SQRT, CMD, ROMAN, LBRACE})
 
-    def __init__(self, tokens: list[Token], text: str, limits: ParseLimits, variables: frozenset[str]) -> None:
-        super().__init__(tokens, text, limits, variables)
+    def __init__(self, tokens: list[Token], text: str, limits: ParseLimits, variables: frozenset[str],
+                 functions: frozenset[str] = frozenset(), working: bool = False) -> None:
+        super().__init__(tokens, text, limits, variables, functions, working)
         self.nud.update({NAME: self.nud_letter, CMD: self.nud_command, ROMAN: self.nud_roman, LBRACE: self.nud_bracket})
         self.commands: dict[str, Callable[[Token], Node]] = {
             "frac": self.frac, "dfrac": self.frac, "tfrac": self.frac, "cfrac": self.frac,
@@ -69,7 +71,8 @@ class LatexParser(Parser):
         )
 
     def check_implicit(self, prev: Token | None, token: Token) -> None:
-        if token.kind == NUM:
+        spaced = prev is not None and token.col > prev.col + len(prev.text)
+        if token.kind == NUM and not (self.working and spaced):
             raise self.error(
                 f"missing operator before the number '{token.text}'", token.col,
                 "write \\cdot between factors, or x_2 for a subscript",
@@ -160,7 +163,19 @@ class LatexParser(Parser):
 
     # -- prefix actions ------------------------------------------------------------------
     def nud_letter(self, token: Token) -> Node:
-        return self.node(Name, self.subscripted(str(token.value)), token.col)
+        name = self.subscripted(str(token.value))
+        if self.working:
+            return self.working_call(token, name) or self.node(Name, name, token.col)
+        return self.node(Name, name, token.col)
+
+    def working_call(self, token: Token, name: str) -> Node | None:
+        """In a working: a defined function applied to brackets, f(x) or f'(x); None otherwise."""
+        primes = self.count_primes()
+        if self.peek.kind == LPAREN and self.peek.value == "(" and (name in self.functions or primes):
+            return self.defined_call(token, name, primes)
+        if primes:
+            raise self.error(f"'{name}{chr(39) * primes}' needs its argument", token.col, f"write {name}'(x)")
+        return None
 
     def nud_command(self, token: Token) -> Node:
         name = str(token.value)
@@ -191,6 +206,10 @@ class LatexParser(Parser):
         name = str(token.value)
         if name == "e":  # an upright e is Euler's number even where e is declared
             return self.node(Const, "E", token.col)
+        if self.working and name not in FUNCTIONS:
+            call = self.working_call(token, name)
+            if call is not None:
+                return call
         if name not in self.variables:
             if name == "d":
                 raise self.error("'\\mathrm{d}' is only understood in a derivative", token.col,
@@ -201,6 +220,9 @@ class LatexParser(Parser):
 
     def function(self, token: Token, func: str, brackets_only: bool = False) -> Node:
         r"""\ln p, \log(1-p), \sin^2 x, \log_2 x: apply ``func`` to what follows."""
+        primes = self.count_primes() if self.working else 0
+        if primes:
+            brackets_only = True
         base = None
         if func == "log" and self.peek.kind == SUB:
             base = self.script_argument(self.advance(), "subscript")
@@ -218,14 +240,14 @@ class LatexParser(Parser):
             raise self.error(f"'{token.text}' needs an argument in parentheses", nxt.col, f"write {token.text}(z)")
         else:
             arg = self.expression(MUL)
-        call = self.node(Call, func, (arg,) if base is None else (arg, base), token.col)
+        call = self.node(Call, func, (arg,) if base is None else (arg, base), token.col, primes)
         return call if power is None else self.node(Power, call, power, token.col)
 
     def sigma(self, token: Token) -> Node:
         r"""\sigma(z) is the sigmoid; \sigma_1 or a declared sigma is a variable."""
         if self.peek.kind == SUB or "sigma" in self.variables:
             return self.node(Name, self.subscripted("sigma"), token.col)
-        if self.peek.kind == LPAREN or (self.peek.kind == OP and self.peek.value == "^"):
+        if self.peek.kind in (LPAREN, PRIME) or (self.peek.kind == OP and self.peek.value == "^"):
             return self.function(token, "sigmoid", brackets_only=True)
         raise self.sigma_error(token)
 
@@ -289,7 +311,7 @@ class LatexParser(Parser):
         else:
             first = self.peek
             operand = self.bracket_contents(opener)
-            if isinstance(operand, Name) and first.kind not in (LPAREN, LBRACE):
+            if isinstance(operand, Name) and first.kind not in (LPAREN, LBRACE) and not self.working:
                 raise self.error("a derivative of a bare variable is ambiguous here", d_top.col,
                                  "write \\frac{d}{dz}(...) with the expression to differentiate")
         self.advance()
@@ -331,6 +353,9 @@ class LatexParser(Parser):
         raise self.error("expected the variable after 'd' in the denominator", nxt.col, "write \\frac{d}{dz}")
 
 
-def parse_latex_tree(text: str, limits: ParseLimits, variables: frozenset[str]) -> Node:
+def parse_latex_tree(text: str, limits: ParseLimits, variables: frozenset[str],
+                     functions: frozenset[str] = frozenset(), working: bool = False,
+                     letters: frozenset[str] = frozenset()) -> Node:
     """LaTeX -> syntax tree (no SymPy involved yet)."""
-    return LatexParser(tokenize_latex(text, limits, variables), text, limits, variables).parse()
+    tokens = tokenize_latex(text, limits, variables | functions, working)
+    return LatexParser(tokens, text, limits, variables, functions, working).parse()

@@ -13,6 +13,7 @@ from derivkit.parsing.names import UNICODE_GREEK
 from derivkit.parsing.tokens import (
     BAR,
     CMD,
+    COMMA,
     DIGITS,
     END,
     LBRACE,
@@ -20,6 +21,7 @@ from derivkit.parsing.tokens import (
     LPAREN,
     NAME,
     OP,
+    PRIME,
     RBRACE,
     ROMAN,
     RPAREN,
@@ -147,8 +149,10 @@ def _letters(text: str, i: int, end: int, multi: list[str]) -> Token:
     return Token(NAME, text[i], i, text[i])
 
 
-def tokenize_latex(text: str, limits: ParseLimits, variables: frozenset[str]) -> list[Token]:
-    """Split LaTeX math into tokens, ending with an END token."""
+def tokenize_latex(text: str, limits: ParseLimits, variables: frozenset[str], working: bool = False) -> list[Token]:
+    """Split LaTeX math into tokens, ending with an END token.
+
+    ``working``: a student's working, where ``f'(x)`` is a derivative and ``h(u, v)`` has commas."""
     multi = sorted(
         (v for v in variables if len(v) > 1 and v[0] in LETTERS and all(ch in LETTERS or ch in DIGITS for ch in v)),
         key=len, reverse=True,
@@ -180,6 +184,10 @@ def tokenize_latex(text: str, limits: ParseLimits, variables: frozenset[str]) ->
             token = scan_superscript(body, i, limits)
         elif ch in UNICODE_GREEK:
             token = Token(CMD, UNICODE_GREEK[ch], i, ch)
+        elif working and ch == "'" and tokens and tokens[-1].kind in (NAME, CMD, ROMAN, PRIME):
+            token = Token(PRIME, 1, i, ch)
+        elif working and ch == ",":
+            token = Token(COMMA, ",", i, ch)
         else:
             raise refuse_char(text, i, LATEX_REFUSED)
         tokens.append(token)

@@ -72,11 +72,13 @@ class Power:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """A known function applied to arguments; ``func`` is a key of names.FUNCTIONS."""
+    """A function applied to arguments: ``func`` is a key of names.FUNCTIONS, or (in a
+    working) a function the working defined, such as f in ``f(x) = x^2``."""
 
     func: str
     args: tuple[Node, ...]
     col: int
+    primes: int = 0  # f'(x): the derivative of func, applied to args (student workings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from derivkit.parsing.tokens import (
     NAME,
     NUM,
     OP,
+    PRIME,
     RBRACE,
     RPAREN,
     SQRT,
@@ -59,11 +60,17 @@ class Parser:
     #: Token kinds that may start a factor in an implicit product such as 2z or 2(z+1).
     IMPLICIT_STARTS: ClassVar[frozenset[str]] = frozenset({NUM, NAME, LPAREN, SQRT})
 
-    def __init__(self, tokens: list[Token], text: str, limits: ParseLimits, variables: frozenset[str]) -> None:
+    def __init__(self, tokens: list[Token], text: str, limits: ParseLimits, variables: frozenset[str],
+                 functions: frozenset[str] = frozenset(), working: bool = False) -> None:
         self.tokens = tokens
         self.text = text
         self.limits = limits
         self.variables = variables
+        #: a student's working: names the working defined as functions (f in f(x) = x^2), and
+        #: its notation (a space or a bracket after an unknown name is a product, primes)
+        self.functions = functions
+        self.working = working
+        self.letters: frozenset[str] = frozenset()  # see Scope.letters
         self.pos = 0
         self.depth = 0
         self.nodes = 0
@@ -186,13 +193,44 @@ class Parser:
         return self.node(Product, tuple(factors), col)
 
     def check_implicit(self, prev: Token | None, token: Token) -> None:
-        """Refuse juxtapositions that are more likely a typo than a product."""
-        if token.kind == NUM:
+        """Refuse juxtapositions that are more likely a typo than a product (in a working, a
+        number after a space is a product, as students write it: v 2x, (1/2) 2 (x - y))."""
+        spaced = prev is not None and token.col > prev.col + len(prev.text)
+        if token.kind == NUM and not (self.working and spaced):
             shown = prev.text if prev is not None else ""
             raise self.error(
                 f"missing operator between '{shown}' and the number '{token.text}'", token.col,
                 "write * between the factors",
             )
+
+    def count_primes(self) -> int:
+        """Consume the primes after a function name (f'' is 2)."""
+        count = 0
+        while self.peek.kind == PRIME:
+            self.advance()
+            count += 1
+        if count > self.limits.max_derivative_order:
+            raise self.error(f"more than {self.limits.max_derivative_order} primes (max_derivative_order)",
+                             self.prev.col if self.prev else None, "use fewer primes")
+        return count
+
+    def call_arguments(self, token: Token) -> list[Node]:
+        """The comma-separated arguments of a call; the '(' is the next token."""
+        opener = self.advance()
+        if self.peek.kind == RPAREN:
+            raise self.error(f"{token.value}() needs an argument", self.peek.col, f"write {token.value}(x)")
+        saved, self.abs_depth = self.abs_depth, 0
+        args = [self.expression(0)]
+        while self.peek.kind == COMMA:
+            self.advance()
+            args.append(self.expression(0))
+        self.abs_depth = saved
+        self.expect_closing(opener)
+        return args
+
+    def defined_call(self, token: Token, name: str, primes: int) -> Node:
+        """A call of a function the working defined: f(x), h(f(x), g(x)), f'(x)."""
+        return self.node(Call, name, tuple(self.call_arguments(token)), token.col, primes)
 
     # -- prefix actions ---------------------------------------------------------------
     def nud_number(self, token: Token) -> Node:

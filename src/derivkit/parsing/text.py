@@ -9,23 +9,29 @@ from __future__ import annotations
 
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.names import CONSTANTS, DIFF, FUNCTIONS, suggest
-from derivkit.parsing.nodes import Call, Diff, Name, Node, Num
-from derivkit.parsing.pratt import Parser
-from derivkit.parsing.tokens import COMMA, LPAREN, NAME, RPAREN, Token, tokenize_text
+from derivkit.parsing.nodes import Call, Diff, Name, Node, Num, Product
+from derivkit.parsing.pratt import MUL, Parser
+from derivkit.parsing.tokens import LPAREN, NAME, Token, tokenize_text
 
 FUNCTION_LIST = ", ".join(sorted(FUNCTIONS))
+#: Function names students also use for a value in a working (sigma for sigma(z)).
+VALUE_NAMES = frozenset({"sigma", "sigmoid"})
 
 
 class TextParser(Parser):
     """Pratt parser plus names, function calls and diff(expr, var, n)."""
 
-    def __init__(self, tokens: list[Token], text: str, limits: ParseLimits, variables: frozenset[str]) -> None:
-        super().__init__(tokens, text, limits, variables)
+    def __init__(self, tokens: list[Token], text: str, limits: ParseLimits, variables: frozenset[str],
+                 functions: frozenset[str] = frozenset(), working: bool = False) -> None:
+        super().__init__(tokens, text, limits, variables, functions, working)
         self.nud[NAME] = self.nud_name
 
     def check_implicit(self, prev: Token | None, token: Token) -> None:
         super().check_implicit(prev, token)
         # Two words need an operator; a pasted Greek letter cannot be part of a word (2πr).
+        # In a working, a space between two names is a product (p e^z), as students write it.
+        if self.working and prev is not None and token.col > prev.col + len(prev.text):
+            return
         if (prev is not None and prev.kind == NAME and token.kind == NAME
                 and prev.text.isascii() and token.text.isascii()):
             raise self.error(
@@ -35,6 +41,8 @@ class TextParser(Parser):
             )
 
     def nud_name(self, token: Token) -> Node:
+        if self.working:
+            return self.working_name(token)
         name = str(token.value)
         variable = name in self.variables
         if not variable and self.peek.kind == LPAREN and self.peek.value == "(":
@@ -51,6 +59,36 @@ class TextParser(Parser):
             )
         return self.node(Name, name, token.col)
 
+    def working_name(self, token: Token) -> Node:
+        """A name in a working: a known or defined function applied to brackets (or, for a
+        known one, to the next factor: log p, sqrt 5), f'(x); any other name is a variable,
+        and a bracket after it makes a product (y(1 - sigma(z)))."""
+        name = str(token.value)
+        primes = self.count_primes()
+        bracket = self.peek.kind == LPAREN and self.peek.value == "("
+        if name in self.variables and not primes:
+            return self.node(Name, name, token.col)
+        if bracket and name == DIFF and not primes:
+            return self.parse_diff(token)
+        if bracket and name in FUNCTIONS:
+            return self.parse_call(token, primes)
+        if bracket and (name in self.functions or primes):
+            return self.defined_call(token, name, primes)
+        if primes:
+            raise self.error(f"'{name}{chr(39) * primes}' needs its argument", token.col, f"write {name}'(x)")
+        if name in FUNCTIONS and FUNCTIONS[name].min_args == 1 and self.peek.kind in self.IMPLICIT_STARTS:
+            return self.node(Call, name, (self.expression(MUL),), token.col)
+        if name in FUNCTIONS and name not in VALUE_NAMES:
+            raise self.error(f"function '{name}' needs its argument", token.col, f"write {name}(x)")
+        if self.splits(name):  # xy, with x and y variables of the working: x times y
+            return self.node(Product, tuple(self.node(Name, ch, token.col + i) for i, ch in enumerate(name)), token.col)
+        return self.node(Name, name, token.col)
+
+    def splits(self, name: str) -> bool:
+        letters = self.letters
+        return (len(name) > 1 and name.isalpha() and name not in self.functions and name not in CONSTANTS
+                and all(ch in letters for ch in name))
+
     def unknown_function(self, token: Token) -> Exception:
         name = str(token.value)
         guess = suggest(name, [*FUNCTIONS, DIFF])
@@ -62,19 +100,9 @@ class TextParser(Parser):
 
     def arguments(self, token: Token) -> list[Node]:
         """The comma-separated arguments of a call; the '(' is the next token."""
-        opener = self.advance()
-        if self.peek.kind == RPAREN:
-            raise self.error(f"{token.value}() needs an argument", self.peek.col, f"write {token.value}(x)")
-        saved, self.abs_depth = self.abs_depth, 0
-        args = [self.expression(0)]
-        while self.peek.kind == COMMA:
-            self.advance()
-            args.append(self.expression(0))
-        self.abs_depth = saved
-        self.expect_closing(opener)
-        return args
+        return self.call_arguments(token)
 
-    def parse_call(self, token: Token) -> Node:
+    def parse_call(self, token: Token, primes: int = 0) -> Node:
         name = str(token.value)
         spec = FUNCTIONS[name]
         args = self.arguments(token)
@@ -83,7 +111,9 @@ class TextParser(Parser):
             plural = "" if wanted == "1" else "s"
             raise self.error(f"{name} takes {wanted} argument{plural}, got {len(args)}", token.col,
                              f"e.g. {name}({', '.join('xyz'[:spec.min_args])})")
-        return self.node(Call, name, tuple(args), token.col)
+        if primes and len(args) != 1:
+            raise self.error(f"{name}' needs one argument", token.col, f"write {name}'(x)")
+        return self.node(Call, name, tuple(args), token.col, primes)
 
     def parse_diff(self, token: Token) -> Node:
         """diff(expr, var) or diff(expr, var, n): var a name, n a small positive integer."""
@@ -110,9 +140,14 @@ def _col(node: Node, fallback: Token) -> int:
     return int(getattr(node, "col", fallback.col))
 
 
-def parse_text_tree(text: str, limits: ParseLimits, variables: frozenset[str]) -> Node:
+def parse_text_tree(text: str, limits: ParseLimits, variables: frozenset[str],
+                    functions: frozenset[str] = frozenset(), working: bool = False,
+                    letters: frozenset[str] = frozenset()) -> Node:
     """Text -> syntax tree (no SymPy involved yet)."""
-    return TextParser(tokenize_text(text, limits), text, limits, variables).parse()
+    tokens = tokenize_text(text, limits, working)
+    parser = TextParser(tokens, text, limits, variables, functions, working)
+    parser.letters = letters
+    return parser.parse()
 
 
 __all__ = ["TextParser", "parse_text_tree"]

@@ -21,6 +21,7 @@ NUM, NAME, OP, LPAREN, RPAREN, BAR, COMMA, SUP, SQRT, END = (
     "number", "name", "operator", "'('", "')'", "'|'", "','", "superscript", "'√'", "end of input"
 )
 CMD, ROMAN, LBRACE, RBRACE, SUB = "command", "roman name", "'{'", "'}'", "'_'"
+PRIME = "prime"
 
 DIGITS = frozenset(string.digits)
 LETTERS = frozenset(string.ascii_letters)
@@ -167,8 +168,10 @@ def _scan_name(text: str, start: int) -> Token:
     return Token(NAME, name, start, name)
 
 
-def tokenize_text(text: str, limits: ParseLimits) -> list[Token]:
-    """Split plain-text math into tokens, ending with an END token."""
+def tokenize_text(text: str, limits: ParseLimits, working: bool = False) -> list[Token]:
+    """Split plain-text math into tokens, ending with an END token.
+
+    ``working``: a student's working, where a prime after a name (f'(x)) is a derivative."""
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -191,6 +194,8 @@ def tokenize_text(text: str, limits: ParseLimits) -> list[Token]:
             token = scan_superscript(text, i, limits)
         elif ch in UNICODE_GREEK:
             token = Token(NAME, UNICODE_GREEK[ch], i, ch)
+        elif working and ch == "'" and tokens and tokens[-1].kind in (NAME, PRIME):
+            token = Token(PRIME, 1, i, ch)
         else:
             raise refuse_char(text, i)
         tokens.append(token)
