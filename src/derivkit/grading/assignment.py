@@ -171,15 +171,6 @@ def exercise_reference(derivation_id: str, number: int) -> ExerciseReference:
     return ExerciseReference(text, grading_domains(exercise, derivation), exercise.prompt)
 
 
-def _steps_take_given() -> bool:
-    """Whether check_steps takes ``given`` values (the workings checker grows them)."""
-    import inspect
-
-    from derivkit.grading.working import check_steps
-
-    return "given" in inspect.signature(check_steps).parameters
-
-
 def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
@@ -281,9 +272,6 @@ class _Reader:
             raise at.error(str(exc), "given", index, qid) from None
         if given and kind != "working":
             raise at.error("given values apply to working questions only (kind = \"working\")", "given", index, qid)
-        if given and not _steps_take_given():
-            raise at.error("this derivkit's line-by-line checker does not take given values yet; leave 'given' "
-                           "empty", "given", index, qid)
         return Question(
             id=qid, prompt=prompt, expected=expected, points=points, kind=kind, assume=pairs,
             given=tuple(given.items()), syntax=syntax, source=source,
@@ -387,7 +375,7 @@ def load_assignment(path: str | Path, *, resolve: ExerciseResolver = exercise_re
 
 def _check_references(assignment: Assignment, locator: _Locator) -> None:
     from derivkit.grading.sandbox import Limits, run_bounded
-    from derivkit.grading.working import parse_task
+    from derivkit.grading.worker import parse_task
 
     for index, q in enumerate(assignment.questions):
         outcome = run_bounded(parse_task, q.expected, q.syntax, tuple(name for name, _ in q.assume),

@@ -137,13 +137,10 @@ def answer_grade(question: Question, result: CheckResult) -> QuestionGrade:
 
 
 def steps_options(question: Question, jobs: int | None) -> dict[str, object]:
-    """Keyword arguments of check_steps for this question (``given`` once check_steps takes it)."""
-    options: dict[str, object] = {"expected": question.expected, "syntax": question.syntax,
-                                  "assume": question.assume_map, "timeout": question.timeout,
-                                  "semantics": question.semantics, "jobs": jobs}
-    if question.given:  # validated by the assignment reader: check_steps takes them
-        options["given"] = question.given_map
-    return options
+    """Keyword arguments of check_steps for this question."""
+    return {"expected": question.expected, "syntax": question.syntax, "assume": question.assume_map,
+            "given": question.given_map, "timeout": question.timeout, "semantics": question.semantics,
+            "jobs": jobs}
 
 
 def grade_working(question: Question, answer: Answer, jobs: int | None = None) -> QuestionGrade:

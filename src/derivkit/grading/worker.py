@@ -220,3 +220,13 @@ __all__ = [
     "variable_notes",
     "verdict_result",
 ]
+
+
+def parse_task(text: str, syntax: str, variables: tuple[str, ...]) -> tuple[str, str] | None:
+    """Sandbox task: None if ``text`` parses, else (one-line message, caret display). An assignment's
+    reference answers are read this way when it loads, so a typo there fails before any grading."""
+    try:
+        parse(text, syntax, variables, CHECK_LIMITS)
+    except ParseError as exc:
+        return parse_error_text("This line", exc), exc.render()
+    return None
