@@ -181,7 +181,7 @@ def working_grade(question: Question, report: StepsReport) -> QuestionGrade:
         feedback.append("Working: every line follows from the one before.")
     cex = None
     if wrong is not None and wrong.counterexample is not None:
-        cex = wrong.counterexample.to_dict()  # type: ignore[attr-defined]
+        cex = wrong.counterexample.to_dict()
     elif final is not None and final.counterexample is not None:
         cex = final.counterexample.to_dict()
     mistake = _mistake(wrong) if wrong is not None else (final.diagnosis if final is not None else None)
