@@ -17,6 +17,7 @@ from derivkit.grading.batch import grade_batch, read_jsonl
 from derivkit.grading.executors import DaskExecutor, LocalExecutor, make_executor
 from derivkit.grading.gradebook import grade_class
 from derivkit.grading.sandbox import Limits
+from derivkit.grading.steps_batch import check_batch, read_items
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "sigmoid-homework"
@@ -69,6 +70,28 @@ def test_dask_gives_the_local_pool_s_output_for_check_batch(dask_executor: DaskE
     assert [r["verdict"] for r in remote] == ["equivalent", "not_equivalent", "invalid", "equivalent", "equivalent",
                                               "not_equivalent", "invalid"]
     assert "chain rule" in remote[1]["message"] and "sign error" in remote[5]["message"]
+
+
+WORKINGS = [
+    {"id": "sign", "working": "L = -y*log(sigma(z)) - (1-y)*log(1-sigma(z))\ndL/dz = -y*(1-sigma(z)) - (1-y)*sigma(z)"},
+    {"id": "logit", "working": "log(p/(1-p)) = z\np/(1-p) = exp(z)", "assume": {"p": "(0,1)"}},
+    {"id": "unreadable", "working": "p = (("},
+]
+
+
+def test_dask_gives_the_local_pool_s_output_for_steps_batch(dask_executor: DaskExecutor) -> None:
+    data = "\n".join(json.dumps(w) for w in WORKINGS).encode()
+
+    def run(**options: object) -> list[dict]:
+        out: list[dict] = []
+        check_batch(read_items(data), 2, 10.0, emit=out.append, **options)  # type: ignore[arg-type]
+        return [{k: v for k, v in r.items() if k != "seconds"} for r in out]
+
+    local, remote = run(), run(executor=dask_executor)
+    assert [r["id"] for r in remote] == ["sign", "logit", "unreadable"]
+    assert [r["first_wrong_line"] for r in remote[:2]] == [2, None] and remote[2]["verdict"] != "ok"
+    assert json.dumps(remote, sort_keys=True, default=str).replace('"seconds"', "") == \
+        json.dumps(local, sort_keys=True, default=str).replace('"seconds"', "")
 
 
 def test_the_sandbox_limits_hold_in_a_dask_worker(dask_executor: DaskExecutor) -> None:

@@ -10,10 +10,12 @@ import argparse
 import json
 import sys
 
+from derivkit.cli.batching import add_executor_options, open_executor
 from derivkit.cli.check import add_common_options
 
 EXIT_INVALID = 2
 MAX_FILE_BYTES = 1024 * 1024
+
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_common_options(parser)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPUs)")
+    add_executor_options(parser)
     parser.set_defaults(handler=run_steps_command)
 
 
@@ -62,7 +65,8 @@ def run_steps_command(args: argparse.Namespace) -> int:
         if args.file is not None:
             print("derivkit: error: use either FILE or --batch FILE.jsonl, not both", file=sys.stderr)
             return EXIT_INVALID
-        return run_steps_batch(args)
+        with open_executor(args) as executor:
+            return run_steps_batch(args, executor)
     if args.file is None:
         print("derivkit: error: FILE is required (or --batch FILE.jsonl)", file=sys.stderr)
         return EXIT_INVALID

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from derivkit.grading.batch import MAX_LINE_BYTES
+from derivkit.grading.executors import Executor, LocalExecutor
 from derivkit.grading.sandbox import Outcome as SandboxOutcome
-from derivkit.grading.sandbox import WorkerPool
 from derivkit.grading.single import limits_for, warm_up
 from derivkit.grading.working import StepsReport, check_working, finish, prepare
 
@@ -104,9 +104,10 @@ def check_batch(
     *,
     emit: Callable[[dict], None] | None = None,
     progress: bool = False,
+    executor: Executor | None = None,
 ) -> list[StepsReport]:
-    """Check every working on ``jobs`` sandbox workers; reports in input order, each passed to
-    ``emit`` (in order) as soon as it and every earlier one are final."""
+    """Check every working on ``jobs`` sandbox workers (or on ``executor``: a Dask cluster); reports
+    in input order, each passed to ``emit`` (in order) as soon as it and every earlier one are final."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     reports: list[StepsReport | None] = [None] * len(items)
     bar = None
@@ -133,19 +134,20 @@ def check_batch(
     warm_up()
     try:
         if todo:
-            with WorkerPool(min(jobs, len(todo)), limits_for(timeout)) as pool:
 
-                def done(k: int, outcome: SandboxOutcome) -> None:
-                    final(todo[k], finish(outcome, timeout, outcome.seconds))
+            def done(k: int, outcome: SandboxOutcome) -> None:
+                final(todo[k], finish(outcome, timeout, outcome.seconds))
 
-                pool.map(check_working, [items[i].args for i in todo], on_done=done)  # type: ignore[misc]
+            runner = executor or LocalExecutor(jobs)
+            runner.map_sandboxed(check_working, [items[i].args for i in todo],  # type: ignore[misc]
+                                 limits_for(timeout), on_done=done)
     finally:
         if bar is not None:
             bar.close()
     return reports  # type: ignore[return-value]
 
 
-def run_steps_batch(args: argparse.Namespace) -> int:
+def run_steps_batch(args: argparse.Namespace, executor: Executor | None = None) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("derivkit: error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_INVALID
@@ -163,7 +165,8 @@ def run_steps_batch(args: argparse.Namespace) -> int:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
 
-    check_batch(items, args.jobs, args.timeout, emit=emit, progress=not args.no_progress and sys.stderr.isatty())
+    check_batch(items, args.jobs, args.timeout, emit=emit, progress=not args.no_progress and sys.stderr.isatty(),
+                executor=executor)
     return 0
 
 
