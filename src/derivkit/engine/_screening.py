@@ -411,7 +411,7 @@ def _turning_points(argument: sp.Expr, symbol: sp.Basic) -> list[Fraction]:
         poly = sp.Poly(argument, symbol)
     except sp.PolynomialError:
         return []
-    if poly.degree() < 1 or poly.degree() > MAX_SCALE_DEGREE or not poly.domain.is_QQ and not poly.domain.is_ZZ:
+    if poly.degree() < 1 or poly.degree() > MAX_SCALE_DEGREE or not (poly.domain.is_QQ or poly.domain.is_ZZ):
         return []
     found = []
     for p in (poly.diff(symbol), poly):
