@@ -43,7 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_streams() -> None:
+    """stdout and stderr always write UTF-8, and escape what cannot be encoded (a lone
+    surrogate from a command-line argument) instead of failing: the writers escape it first
+    (derivkit.grading.output), this is the backstop."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="backslashreplace")
+            except (ValueError, OSError):  # e.g. a closed stream
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_streams()
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     for module in _subcommand_modules():  # e.g. --answer -x: a value that looks like an option
