@@ -5,6 +5,7 @@ function, so the parser is assembled from small pieces and no module grows a dis
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -50,10 +51,8 @@ def _utf8_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # e.g. a closed stream
                 reconfigure(encoding="utf-8", errors="backslashreplace")
-            except (ValueError, OSError):  # e.g. a closed stream
-                pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,6 +34,7 @@ import csv
 import io
 import json
 import sys
+import typing
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -255,7 +256,7 @@ def _csv_rows(lines: Iterator[tuple[int, str | None]]) -> Iterator[tuple[int, li
             continue
         consumed: list[tuple[int, str | None]] = []
 
-        def feed() -> Iterator[str]:
+        def feed(consumed: list[tuple[int, str | None]] = consumed) -> Iterator[str]:
             while True:
                 item = pending.popleft() if pending else next(source, None)
                 if item is None:
@@ -422,7 +423,7 @@ class _Batch(TaskSource):
         return bool(self.followups) or (not self.exhausted and self.read - self.written < self.window)
 
     def done(self, key: object, outcome: Outcome) -> None:
-        kind, index = key  # type: ignore[misc]
+        kind, index = typing.cast(tuple[str, int], key)
         request = self.items[index].request
         assert request is not None
         if kind == "first":

@@ -11,6 +11,7 @@ The parent uses no threads and no signal handlers, so any thread may call it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 import multiprocessing as mp
 import os
@@ -21,7 +22,6 @@ import struct
 import threading
 import time
 import weakref
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -130,10 +130,8 @@ def _child_entry(child: Connection) -> None:
     prints "gmp: overflow in mpz type" on stdout before it aborts); then serve tasks."""
     for w in list(_LIVE):
         w.conn.close()
-    try:
+    with contextlib.suppress(OSError):
         os.dup2(2, 1)
-    except OSError:
-        pass
     _worker_main(child)
 
 
@@ -262,9 +260,10 @@ class _ListSource(TaskSource):
         return i, fn, (args, kwargs), self.limits
 
     def done(self, key: object, outcome: Outcome) -> None:
-        self.results[key] = outcome  # type: ignore[index]
+        assert isinstance(key, int)
+        self.results[key] = outcome
         if self.on_done is not None:
-            self.on_done(key, outcome)  # type: ignore[arg-type]
+            self.on_done(key, outcome)
 
 
 class WorkerPool:
