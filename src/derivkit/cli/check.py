@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 EXIT_INVALID = 2
 
 
-#: options whose value is an expression, which may start with a minus sign
-EXPRESSION_OPTIONS = ("--expected", "--answer")
+#: options whose value may start with a minus sign: expressions, and the timeout (so that
+#: ``--timeout -inf`` is refused as a bad timeout, not as a missing argument)
+EXPRESSION_OPTIONS = ("--expected", "--answer", "--timeout")
 
 
 def normalise_argv(argv: list[str]) -> list[str]:

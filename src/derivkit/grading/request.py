@@ -128,6 +128,8 @@ def parse_assumptions(assume: Mapping[str, object] | Iterable[str] | None) -> tu
             parse_domain(text)
         except DomainError as exc:
             raise DomainError(f"bad domain for {name}: {exc}") from None
+        except Exception as exc:  # never let an unforeseen domain string escape as a crash
+            raise DomainError(f"bad domain for {name}: {text!r} could not be read ({type(exc).__name__})") from None
         if name in pairs and pairs[name] != text:
             raise DomainError(f"{name} is given two domains ({pairs[name]} and {text})")
         pairs[name] = text

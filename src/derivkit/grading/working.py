@@ -17,14 +17,15 @@ from dataclasses import dataclass, field, replace
 from derivkit.errors import ParseError
 from derivkit.grading.diagnose import diagnose_task
 from derivkit.grading.reading import WorkingLine, is_latex_block, label_of, read_working
-from derivkit.grading.sandbox import WorkerPool
+from derivkit.grading.sandbox import WorkerPool, plan_workers
 from derivkit.grading.single import (
-    CHECK_LIMITS,
     EXIT_CODES,
     MAIN_SHARE,
+    MEMORY_MB,
     CheckRequest,
     CheckResult,
     after_timeout,
+    check_limits,
     limits_for,
     make_request,
     outcome_result,
@@ -154,10 +155,10 @@ def marks_final(result: CheckResult) -> str:
 # -- checking -----------------------------------------------------------------------------
 
 
-def parse_task(text: str, syntax: str, variables: tuple[str, ...]) -> tuple[str, str] | None:
+def parse_task(text: str, syntax: str, variables: tuple[str, ...], timeout: float = 10.0) -> tuple[str, str] | None:
     """Sandbox task: None if ``text`` parses, else (one-line message, caret display)."""
     try:
-        parse(text, syntax, variables, CHECK_LIMITS)
+        parse(text, syntax, variables, check_limits(timeout))
     except ParseError as exc:
         return parse_error_text("This line", exc), exc.render()
     return None
@@ -178,10 +179,10 @@ def check_steps(working: str | Iterable[WorkingLine], expected: str | None = Non
     if len(lines) > MAX_EXPRESSIONS:
         return StepsReport((), None, time.perf_counter() - start,
                            f"the working has {len(lines)} expressions, more than the limit of {MAX_EXPRESSIONS}")
-    jobs = max(1, jobs or min(os.cpu_count() or 1, len(lines)))
+    jobs, memory_mb = plan_workers(min(jobs or os.cpu_count() or 1, len(lines)), MEMORY_MB)
     warm_up()
-    with WorkerPool(jobs, limits_for(template.timeout * MAIN_SHARE)) as pool:
-        parsed = pool.map(parse_task, [(w.text, w.syntax, template.variables) for w in lines])
+    with WorkerPool(jobs, replace(limits_for(template.timeout * MAIN_SHARE), memory_mb=memory_mb)) as pool:
+        parsed = pool.map(parse_task, [(w.text, w.syntax, template.variables, template.timeout) for w in lines])
         problems: list[tuple[str, str] | None] = []
         for outcome in parsed:
             if outcome.ok:
