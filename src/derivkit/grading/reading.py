@@ -9,6 +9,7 @@ A row that starts with a label (``f(x) =``, ``f'(x) =``, ``dy/dx =``) starts a n
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -128,6 +129,7 @@ def _latex_rows(text: str) -> list[list[tuple[int, str]]]:
     for pattern in (_ENV, re.compile(r"\\intertext\s*\{[^{}]*\}"), _DROP_ARG, _SPACING, _MATH_DELIMS):
         joined = pattern.sub(_blank, joined)
     rows: list[list[tuple[int, str]]] = []
+    newlines = [m.start() for m in re.finditer("\n", joined)]  # line of an offset by bisection: linear reading
     position = 0
     for match in re.finditer(r"\\\\|$", joined):
         row = joined[position:match.start()]
@@ -139,7 +141,7 @@ def _latex_rows(text: str) -> list[list[tuple[int, str]]]:
             cleaned = " ".join(piece.split()).rstrip(".,;").strip()
             if cleaned:
                 at = row_start + offset + (len(piece) - len(stripped))
-                pieces.append((joined.count("\n", 0, at) + 1, cleaned))
+                pieces.append((bisect.bisect_right(newlines, at - 1) + 1, cleaned))
         if pieces:
             rows.append(pieces)
         if match.end() >= len(joined):

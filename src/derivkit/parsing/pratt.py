@@ -187,6 +187,11 @@ class Parser:
 
     def check_implicit(self, prev: Token | None, token: Token) -> None:
         """Refuse juxtapositions that are more likely a typo than a product."""
+        if token.kind == LPAREN and token.text == "[" and prev is not None and prev.kind == NAME:
+            raise self.error(
+                f"'{prev.text}[' reads as indexing, which is not supported", token.col,
+                f"for a product write {prev.text}*(...); for a subscript write {prev.text}_0",
+            )
         if token.kind == NUM:
             shown = prev.text if prev is not None else ""
             raise self.error(
