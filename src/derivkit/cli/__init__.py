@@ -68,7 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except DerivkitError as exc:
-        print(f"derivkit: error: {exc}", file=sys.stderr)
+        from derivkit.grading.output import printable
+
+        print(f"derivkit: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()

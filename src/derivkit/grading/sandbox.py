@@ -441,7 +441,7 @@ def run_bounded(fn: Callable[..., object], *args: object, limits: Limits = Limit
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = WorkerPool(jobs=os.cpu_count() or 1)
+            _shared = WorkerPool(jobs=cpu_count())
             atexit.register(_shared.close)
         pool = _shared
     return pool._execute([(fn, args, kwargs)], limits, None)[0]

@@ -183,12 +183,13 @@ def check_steps(working: str | Iterable[WorkingLine], expected: str | None = Non
     warm_up()
     with WorkerPool(jobs, replace(limits_for(template.timeout * MAIN_SHARE), memory_mb=memory_mb)) as pool:
         parsed = pool.map(parse_task, [(w.text, w.syntax, template.variables, template.timeout) for w in lines])
-        problems: list[tuple[str, str] | None] = []
+        problems: list[tuple[str, ...] | None] = []
         for outcome in parsed:
             if outcome.ok:
                 problems.append(outcome.value)  # type: ignore[arg-type]
             else:
-                problems.append((outcome_result(outcome, template.timeout).message, ""))
+                # stopped by the sandbox (a busy machine, a huge input): undecided, not unreadable
+                problems.append((outcome_result(outcome, template.timeout).message, "", "unknown"))
         # Pair every readable line with the readable line before it.
         pairs: list[tuple[int, int]] = []
         previous = None
@@ -240,7 +241,7 @@ def _line_results(lines: list[WorkingLine], problems: list, pairs: list[tuple[in
     for index, w in enumerate(lines):
         problem = problems[index]
         if problem is not None:
-            out.append(LineResult(w.line, w.text, "invalid", problem[0]))
+            out.append(LineResult(w.line, w.text, problem[2] if len(problem) > 2 else "invalid", problem[0]))
             continue
         if index not in by_answer:
             of = f" of {w.label}" if w.label else ""
