@@ -92,7 +92,8 @@ def _bounded(a: Any, b: Any, names: list[str], syntax: str, domains: dict, budge
     if outcome.status == "memory":
         return f"stopped: it needed more than {MEMORY_MB} MB of memory"
     if outcome.status == "timeout":
-        return f"stopped after {outcome.seconds:.1f} s (budget {budget:g} s, plus {PARSE_SECONDS:g} s to read the input)"
+        return (f"stopped after {outcome.seconds:.1f} s "
+                f"(budget {budget:g} s, plus {PARSE_SECONDS:g} s to read the input)")
     return f"stopped: {outcome.message}"
 
 
