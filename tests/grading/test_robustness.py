@@ -229,7 +229,7 @@ def test_8_a_huge_latex_working_is_refused_without_quadratic_work(tmp_path: Path
 @pytest.mark.parametrize("text", ["E^(E^(E^99))", "factorial(x+10^99)"])
 def test_9_assert_equivalent_runs_strings_bounded(text: str) -> None:
     start = time.monotonic()
-    with pytest.raises(AssertionError, match="(stopped|not equivalent)"):
+    with pytest.raises(AssertionError, match=r"(stopped|not equivalent)"):
         assert_equivalent(text, "x", budget=1)
     assert time.monotonic() - start < 1 + 1 + 5  # budget, parsing allowance, slack for a busy machine
 
@@ -275,7 +275,8 @@ def test_10_dev_zero_ends_with_a_clear_error() -> None:
 def test_10_an_overlong_line_is_one_invalid_item() -> None:
     from derivkit.grading import batch
 
-    data = b'{"expected": "x", "answer": "' + b"x" * (batch.MAX_LINE_BYTES + 10) + b'"}\n{"expected": "x", "answer": "x"}\n'
+    data = (b'{"expected": "x", "answer": "' + b"x" * (batch.MAX_LINE_BYTES + 10) + b'"}\n'
+            b'{"expected": "x", "answer": "x"}\n')
     items = read_jsonl(data)
     assert len(items) == 2 and "longer than the limit" in items[0].error.message and items[1].request is not None
 
@@ -335,7 +336,8 @@ def test_15_a_bom_at_the_start_of_a_json_lines_file_is_dropped() -> None:
 
 
 def test_15_nan_and_infinity_ids_are_echoed_as_standard_json() -> None:
-    items = read_jsonl(b'{"id": NaN, "expected": "x", "answer": "x"}\n{"id": -Infinity, "expected": "x", "answer": "x"}\n'
+    items = read_jsonl(b'{"id": NaN, "expected": "x", "answer": "x"}\n'
+                       b'{"id": -Infinity, "expected": "x", "answer": "x"}\n'
                        b'{"id": 3, "expected": NaN, "answer": "x"}\n')
     emitted: list[str] = []
     grade_batch(items, jobs=1, timeout=TIMEOUT, emit=lambda r: emitted.append(json_line(r)))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import io
 import json
-import builtins
 import os
 import subprocess
 import threading
