@@ -357,3 +357,16 @@ def test_15_stopped_after_says_how_long_it_ran() -> None:
 def test_15_a_bad_timeout_is_a_clear_error(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--expected", "x", "--answer", "x", "--timeout", value, "--json"]) == 2
     assert "the timeout must be a number of seconds" in json.loads(capsys.readouterr().out)["message"]
+
+
+def test_10_lines_read_before_an_input_error_are_all_written() -> None:
+    good = read_jsonl(b"".join(b'{"id": %d, "expected": "x^2", "answer": "x*x"}\n' % i for i in range(3)))
+
+    def items():  # noqa: ANN202
+        yield from good
+        raise BatchInputError("line 4 has no line end")
+
+    emitted: list[dict] = []
+    with pytest.raises(BatchInputError):
+        grade_batch(items(), jobs=2, timeout=TIMEOUT, emit=emitted.append)
+    assert [r["id"] for r in emitted] == [0, 1, 2] and all(r["verdict"] == "equivalent" for r in emitted)

@@ -391,13 +391,17 @@ class _Batch(TaskSource):
         self.waiting: dict[CheckRequest, list[int]] = {}  # a request being checked -> its items
         self.remembered: OrderedDict[CheckRequest, CheckResult] = OrderedDict()
         self.stopped: dict[int, Outcome] = {}
+        self.input_error: Exception | None = None  # the input could not be read on
 
     # -- TaskSource --------------------------------------------------------------------
     def take(self) -> Task | None:
         if self.followups:
             return self.followups.popleft()
         while not self.exhausted and self.read - self.written < self.window:
-            item = next(self.source, None)
+            try:
+                item = next(self.source, None)
+            except (BatchInputError, OSError) as exc:  # finish the lines read so far, then report it
+                self.input_error, item = exc, None
             if item is None:
                 self.exhausted = True
                 break
@@ -482,14 +486,10 @@ class _Batch(TaskSource):
 
     def interrupted(self) -> None:
         """Write every finished line that can be written in order (a wrong answer whose
-        mistake was not yet named is finished: it goes without the name)."""
-        while True:
-            if self.written in self.finals:
-                self._write(self.written, self.finals.pop(self.written))
-            elif self.written in self.verdicts:
-                self._write(self.written, self.verdicts.pop(self.written))
-            else:
-                return
+        mistake was not yet named is finished: it goes, with its identical lines, without
+        the name)."""
+        for index in sorted(self.verdicts):
+            self._answer(index, self.verdicts.pop(index))
 
 
 def grade_batch(items: Iterable[BatchItem], jobs: int | None = None, timeout: float = 10.0, *,
@@ -499,8 +499,10 @@ def grade_batch(items: Iterable[BatchItem], jobs: int | None = None, timeout: fl
     in total); returns the results in input order (unless ``collect`` is False: then an
     empty list, so a long stream does not accumulate) and passes each output record to
     ``emit`` (in order) as soon as it and all earlier ones are final. Items may be any
-    iterable: they are read as the workers need them. Ctrl-C (KeyboardInterrupt) writes
-    the finished lines that can be written in order, then propagates."""
+    iterable: they are read as the workers need them; an error reading them
+    (BatchInputError, OSError) is raised once every item before it is written. Ctrl-C
+    (KeyboardInterrupt) writes the finished lines that can be written in order, then
+    propagates."""
     workers, memory_mb = plan_workers(jobs, MEMORY_MB)
     bar = None
     if progress:
@@ -519,6 +521,8 @@ def grade_batch(items: Iterable[BatchItem], jobs: int | None = None, timeout: fl
     finally:
         if bar is not None:
             bar.close()
+    if batch.input_error is not None:  # every line before it was graded and written
+        raise batch.input_error
     return batch.results
 
 
