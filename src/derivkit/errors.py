@@ -37,6 +37,10 @@ class ParseError(DerivkitError, ValueError):
         return "\n".join(lines)
 
 
+class BatchInputError(DerivkitError):
+    """A batch input that cannot be read on (no line end for many megabytes: not a batch file)."""
+
+
 class DerivationError(DerivkitError):
     """A derivation was authored wrongly (a step that cannot be computed, an unknown id)."""
 

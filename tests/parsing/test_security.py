@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
+import json
 import os
 import subprocess
 import threading
@@ -313,3 +315,39 @@ def test_fuzz_grammarish(text: str, syntax: str) -> None:
                 max_size=300).map("".join), st.sampled_from(["text", "latex"]))
 def test_fuzz_brackets(text: str, syntax: str) -> None:
     _only_parse_errors(text, syntax)
+
+
+# -- the whole batch path: bytes in, one valid UTF-8 JSON line out per input line -----------------
+
+_ids = st.one_of(st.integers(), st.floats(), st.text(st.characters(exclude_categories=()), max_size=6), st.none())
+_expressions = st.one_of(grammarish, st.text(st.characters(exclude_categories=()), max_size=30))
+_records = st.builds(
+    lambda item_id, expected, answer, syntax: json.dumps(
+        {"id": item_id, "expected": expected, "answer": answer, "syntax": syntax}).encode(),
+    _ids, _expressions, _expressions, st.sampled_from(["text", "latex", "auto"]))
+_batch_lines = st.lists(st.one_of(_records, st.binary(max_size=40), st.sampled_from(
+    [b"NaN", b'{"id": NaN, "expected": "x", "answer": "x"}', b"\xef\xbb\xbf{}", b'{"answer": 1e999}',
+     b'{"expected": "x", "answer": "x", "assume": {"x": "(1/0,1)"}}', b"\"unterminated"])), min_size=1, max_size=6)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_batch_lines)
+def test_fuzz_the_batch_path(lines: list[bytes]) -> None:
+    from derivkit.grading.batch import grade_batch, iter_jsonl
+    from derivkit.grading.output import json_line
+
+    data = b"\n".join(lines) + b"\n"
+    pieces = data.split(b"\n")[:-1]
+    if pieces and pieces[0].startswith(b"\xef\xbb\xbf"):
+        pieces[0] = pieces[0][3:]
+    numbers = [n for n, raw in enumerate(pieces, start=1) if raw.rstrip(b"\r").strip()]
+    out: list[bytes] = []
+    grade_batch(iter_jsonl(io.BytesIO(data)), jobs=2, timeout=2.0, diagnose=False,
+                emit=lambda record: out.append(json_line(record).encode("utf-8")))  # strict UTF-8
+    records = [json.loads(line.decode("utf-8"), parse_constant=_refuse_constant) for line in out]
+    assert [r["line"] for r in records] == numbers  # one result per input line, in order
+    assert all(r["verdict"] in ("equivalent", "not_equivalent", "invalid", "unknown") for r in records)
+
+
+def _refuse_constant(name: str) -> None:
+    raise AssertionError(f"non-standard JSON constant {name}")

@@ -5,6 +5,7 @@ function, so the parser is assembled from small pieces and no module grows a dis
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -43,7 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_streams() -> None:
+    """stdout and stderr always write UTF-8, and escape what cannot be encoded (a lone
+    surrogate from a command-line argument) instead of failing: the writers escape it first
+    (derivkit.grading.output), this is the backstop."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # e.g. a closed stream
+                reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_streams()
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     for module in _subcommand_modules():  # e.g. --answer -x: a value that looks like an option
@@ -55,7 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except DerivkitError as exc:
-        print(f"derivkit: error: {exc}", file=sys.stderr)
+        from derivkit.grading.output import printable
+
+        print(f"derivkit: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()

@@ -8,7 +8,6 @@ carries its own verdict) and 2 when the file itself cannot be read.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -20,8 +19,9 @@ from derivkit.cli.batching import add_executor_options, open_executor
 EXIT_INVALID = 2
 
 
-#: options whose value is an expression, which may start with a minus sign
-EXPRESSION_OPTIONS = ("--expected", "--answer")
+#: options whose value may start with a minus sign: expressions, and the timeout (so that
+#: ``--timeout -inf`` is refused as a bad timeout, not as a missing argument)
+EXPRESSION_OPTIONS = ("--expected", "--answer", "--timeout")
 
 
 def normalise_argv(argv: list[str]) -> list[str]:
@@ -88,47 +88,61 @@ def run_check_command(args: argparse.Namespace) -> int:
 
 
 def _report(result: CheckResult, as_json: bool) -> int:
+    from derivkit.grading.output import json_line, printable
+
     if as_json:
-        print(result.to_json())
+        print(json_line(result.to_dict()))
         return result.exit_code
-    print(result.message)
+    lines = [result.message]
     if result.counterexample is not None:
         cex = result.counterexample
         if cex.point:
-            print(f"  at        {cex.where()}")
-        print(f"  expected  {cex.expected}")
-        print(f"  answer    {cex.answer}")
+            lines.append(f"  at        {cex.where()}")
+        lines.append(f"  expected  {cex.expected}")
+        lines.append(f"  answer    {cex.answer}")
+    print(printable("\n".join(lines)))
     if result.detail:
-        print(result.detail, file=sys.stderr)
+        print(printable(result.detail), file=sys.stderr)
     print(f"({result.seconds:.3f} s)")
     return result.exit_code
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    from derivkit.grading.batch import grade_batch, read_batch, summary
+    from derivkit.errors import BatchInputError
+    from derivkit.grading.batch import grade_batch, iter_batch, summary
+    from derivkit.grading.output import json_line, printable
     from derivkit.grading.single import CheckResult, make_request
 
     probe = make_request("0", "0", args.syntax, args.assume, args.timeout, args.semantics)
     if isinstance(probe, CheckResult):
-        print(f"derivkit: error: {probe.message}", file=sys.stderr)
+        print(f"derivkit: error: {printable(probe.message)}", file=sys.stderr)
         return EXIT_INVALID
     if args.jobs is not None and args.jobs < 1:
         print("derivkit: error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_INVALID
     try:
-        items = read_batch(args.batch, args.timeout, args.semantics, syntax=args.syntax, assume=args.assume)
+        items = iter_batch(args.batch, args.timeout, args.semantics, syntax=args.syntax, assume=args.assume)
     except OSError as exc:
-        print(f"derivkit: error: cannot read {args.batch}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"derivkit: error: cannot read {printable(args.batch)}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INVALID
     out = sys.stdout
+    counts: dict[str, int] = {}
 
     def emit(record: dict) -> None:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(json_line(record) + "\n")
         out.flush()
+        counts[str(record["verdict"])] = counts.get(str(record["verdict"]), 0) + 1
 
-    with open_executor(args) as executor:
-        results = grade_batch(items, args.jobs, args.timeout, emit=emit, progress=not args.no_progress,
-                              executor=executor)
-    if results:
-        print(f"derivkit: {len(results)} checks: {summary(results)}", file=sys.stderr)
+    try:
+        with open_executor(args) as executor:
+            grade_batch(items, args.jobs, args.timeout, emit=emit, progress=not args.no_progress, collect=False,
+                        executor=executor)
+    except KeyboardInterrupt:
+        print(f"derivkit: interrupted after {sum(counts.values())} lines", file=sys.stderr)
+        raise
+    except BatchInputError as exc:
+        print(f"derivkit: error: {exc} (after {sum(counts.values())} lines)", file=sys.stderr)
+        return EXIT_INVALID
+    if counts:
+        print(f"derivkit: {sum(counts.values())} checks: {summary(counts)}", file=sys.stderr)
     return 0

@@ -7,7 +7,6 @@ line (or a wrong final answer), 2 invalid input, 3 undecided.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from derivkit.cli.batching import add_executor_options, open_executor
@@ -82,8 +81,10 @@ def run_steps_command(args: argparse.Namespace) -> int:
         else:
             report = check_steps(text, expected=args.expected, syntax=args.syntax, assume=args.assume,
                                  timeout=args.timeout, semantics=args.semantics, jobs=args.jobs, given=args.given)
+    from derivkit.grading.output import json_line, printable
+
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        print(json_line(report.to_dict(), indent=2))
     else:
-        print(report.text())
+        print(printable(report.text()))
     return report.exit_code

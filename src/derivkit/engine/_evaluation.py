@@ -6,6 +6,12 @@ we need every evaluation to be bounded. ``sin(exp(exp(exp(exp(z)))))`` is a shor
 valid input whose value needs astronomically many digits; here it is refused as
 "too large to evaluate" instead of hanging. The walk dispatches on the node's class
 through a table, so supporting a new function is one entry.
+
+Loss of significance: a sum whose nonzero term is smaller than the total by more than the
+working precision drops that term (x + exp(-10000*x^2) at x = 1/2 is exactly x at 30
+digits). Such a value is no evidence that two sides agree, so every evaluation records
+``needed_bits``: the precision at which no term of any sum would have been lost. The
+screening raises the precision to it before it believes an agreement.
 """
 
 from __future__ import annotations
@@ -155,18 +161,28 @@ FUNCTIONS: dict[type, Callable[..., Number]] = {
 NOT_FINITE = (sp.S.ComplexInfinity, sp.S.NaN, sp.S.Infinity, sp.S.NegativeInfinity)
 
 
+#: Bits of precision a dropped term keeps once the precision is raised for it.
+RESOLVED_BITS = 100
+
+
 class Evaluator:
-    """Evaluates one expression at many points; ``real_only`` refuses non-real intermediates."""
+    """Evaluates one expression at many points; ``real_only`` refuses non-real intermediates.
+
+    After each call, ``needed_bits`` is 0 when no sum lost a nonzero term, else the
+    precision (bits) at which none would have (see the module docstring).
+    """
 
     def __init__(self, expr: sp.Expr, dps: int = 30, real_only: bool = False) -> None:
         self.expr = expr
         self.dps = dps
         self.real_only = real_only
-        self.constants: dict[sp.Basic, Number] = {}  # numbers do not change from point to point
+        self.constants: dict[tuple[sp.Basic, int], Number] = {}  # numbers do not change from point to point
+        self.needed_bits = 0
 
-    def __call__(self, point: Mapping[sp.Basic, Fraction | int | Number]) -> Number:
+    def __call__(self, point: Mapping[sp.Basic, Fraction | int | Number], dps: int | None = None) -> Number:
         values = {sym: _to_mp(v) for sym, v in point.items()}
-        with mpmath.workdps(self.dps):
+        self.needed_bits = 0
+        with mpmath.workdps(dps or self.dps):
             try:
                 return self._walk(self.expr, values, {})
             except (ZeroDivisionError, OverflowError) as exc:
@@ -191,11 +207,12 @@ class Evaluator:
         if any(node is special for special in NOT_FINITE):
             raise Undefined("not finite")
         if node.is_Number or isinstance(node, sp.NumberSymbol) or node is sp.I:
-            if node not in self.constants:
-                self.constants[node] = mpmath.mpc(0, 1) if node is sp.I else _number(node, self.dps)
-            return self.constants[node]
+            key = (node, mpmath.mp.dps)
+            if key not in self.constants:
+                self.constants[key] = mpmath.mpc(0, 1) if node is sp.I else _number(node, mpmath.mp.dps)
+            return self.constants[key]
         if isinstance(node, sp.Add):
-            return mpmath.fsum(self._walk(a, values, memo) for a in node.args)
+            return self._sum([self._walk(a, values, memo) for a in node.args])
         if isinstance(node, sp.Mul):
             return self._product(node, values, memo)
         if isinstance(node, sp.Pow):
@@ -207,6 +224,17 @@ class Evaluator:
             raise Unsupported(f"cannot evaluate {type(node).__name__} numerically")
         args = [self._walk(a, values, memo) for a in node.args]
         return fn(*args)
+
+    def _sum(self, terms: list[Number]) -> Number:
+        """The sum; notes the precision a term lost to the others' size would have needed."""
+        total = mpmath.fsum(terms)
+        if total != 0 and len(terms) > 1:
+            top = _magnitude(total)
+            smallest = min((_magnitude(t) for t in terms if t != 0), default=top)
+            gap = top - smallest
+            if gap > mpmath.mp.prec - 8:  # the smallest term kept fewer than 8 of its bits
+                self.needed_bits = max(self.needed_bits, gap + RESOLVED_BITS)
+        return total
 
     def _product(self, node: sp.Mul, values: dict, memo: dict) -> Number:
         result: Number = mpmath.mpf(1)

@@ -3,13 +3,21 @@
 A difference counts only when it is confirmed: seen at 30 digits, then again at 60 digits
 with the same size. Points where either side is undefined are skipped, not counted, so a
 pole or a log of zero never produces a false refutation.
+
+An agreement counts only when it is resolved: if a sum lost a term to the working precision
+(x + exp(-10000*x^2) is x at 30 digits when x = 1/2), the point is evaluated again at the
+precision that keeps every term, with a tolerance scaled to it; a point that would need more
+than ``MAX_DPS`` digits is no evidence either way. Before agreement becomes a ``numeric``
+verdict, the points where terms change scale are tried too (:func:`scale_points`: 0, and
+where the argument of an exp, a power or a function turns or vanishes, such as x = a in
+exp(-k*(x - a)^2)), because random points can sit where such a term is negligible.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -26,6 +34,8 @@ AGREE_TOLERANCE = mpmath.mpf("1e-12")
 TARGET_POINTS = 12
 MAX_ATTEMPTS = 60
 REQUIRED_POINTS = 5
+#: Most digits a point is evaluated with to resolve a term lost to the working precision.
+MAX_DPS = 6000
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,52 @@ def format_value(value: Number, digits: int = 10) -> str:
 def _differ(x: Number, y: Number, tolerance: mpmath.mpf = AGREE_TOLERANCE) -> bool:
     scale = max(mpmath.mpf(1), abs(x), abs(y))
     return abs(x - y) > tolerance * scale
+
+
+def tolerance_at(dps: int) -> mpmath.mpf:
+    """The agreement tolerance at ``dps`` digits: AGREE_TOLERANCE at LOW_DPS, and as many
+    digits finer as the precision was raised (a raised precision must be able to see the
+    difference it was raised for)."""
+    if dps <= LOW_DPS:
+        return AGREE_TOLERANCE
+    return AGREE_TOLERANCE * mpmath.mpf(10) ** (LOW_DPS - dps)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Both sides at one point, at the precision that resolved every sum (``resolved``)."""
+
+    expected: Number
+    answer: Number
+    dps: int
+    resolved: bool
+
+    @property
+    def differ(self) -> bool:
+        return _differ(self.expected, self.answer, tolerance_at(self.dps))
+
+    @property
+    def agree(self) -> bool:
+        """Agreement that counts as evidence: resolved and within the tolerance."""
+        return self.resolved and not self.differ
+
+
+def compare_at(eval_a: Evaluator, eval_b: Evaluator, bound: Mapping[sp.Basic, Fraction],
+               dps: int = LOW_DPS) -> Comparison:
+    """Both sides at ``bound``; the precision is raised while a sum lost a term (up to
+    MAX_DPS). Raises Undefined or Unsupported like the evaluators."""
+    for _ in range(6):
+        va, vb = eval_a(bound, dps), eval_b(bound, dps)
+        needed = max(eval_a.needed_bits, eval_b.needed_bits)
+        if not needed:
+            return Comparison(va, vb, dps, True)
+        more = int(needed * 0.30103) + 10
+        if more <= dps:
+            return Comparison(va, vb, dps, True)
+        if more > MAX_DPS:
+            return Comparison(va, vb, dps, False)
+        dps = more
+    return Comparison(va, vb, dps, False)
 
 
 def digits_to_show(x: Number, y: Number) -> int:
@@ -126,7 +182,10 @@ def counterexample_at(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.
     """A confirmed counterexample at ``point``, or None if the sides agree or are undefined there."""
     bound = bind_point(symbols, point)
     try:
-        low = Evaluator(a, dps, real_only)(bound), Evaluator(b, dps, real_only)(bound)
+        first = compare_at(Evaluator(a, dps, real_only), Evaluator(b, dps, real_only), bound, dps)
+        if first.dps > dps:  # a term was lost at dps: judge at the precision that keeps it
+            dps, tolerance = first.dps, min(tolerance, tolerance_at(first.dps))
+        low = first.expected, first.answer
         if not _differ(*low, tolerance):
             return None
         high = Evaluator(a, 2 * dps, real_only)(bound), Evaluator(b, 2 * dps, real_only)(bound)
@@ -137,7 +196,10 @@ def counterexample_at(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.
         return None
     shown = {name: format_point_value(value) for name, value in point.items()}
     digits = digits_to_show(*high)
-    return Counterexample(shown, format_value(high[0], digits), format_value(high[1], digits))
+    expected, answer = format_value(high[0], digits), format_value(high[1], digits)
+    if expected == answer:  # a difference beyond the digits shown: say its size
+        answer = f"{answer} + ({format_value(high[1] - high[0], 10)})"
+    return Counterexample(shown, expected, answer)
 
 
 def screen(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]], domains: Mapping[str, Domain],
@@ -228,24 +290,33 @@ def _screen_points(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Bas
     names = sorted(symbols)
     agreed = 0
     eval_a, eval_b = Evaluator(a, LOW_DPS, real_only), Evaluator(b, LOW_DPS, real_only)
+    unresolved = 0
     for point in sample_points(names, domains, rng):
         bound = bind_point(symbols, point)
         try:
-            va, vb = eval_a(bound), eval_b(bound)
+            seen = compare_at(eval_a, eval_b, bound)
         except Undefined:
             continue
         except Unsupported as exc:
             return Screening(agreed, REQUIRED_POINTS, reason=str(exc))
-        if not _differ(va, vb):
+        if seen.agree:
             agreed += 1
-        else:
-            cex = counterexample_at(a, b, symbols, point, real_only)
+        elif seen.differ:
+            cex = counterexample_at(a, b, symbols, point, real_only, tolerance_at(seen.dps), seen.dps)
             if cex is not None:
-                return Screening(agreed, REQUIRED_POINTS, cex)
+                nicer = _at_scale_points(a, b, symbols, domains, real_only) if seen.dps > LOW_DPS else None
+                return Screening(agreed, REQUIRED_POINTS, nicer or cex)
+        else:
+            unresolved += 1
         if agreed >= target or (not names and agreed >= 1):
             break
     required = 1 if not names else REQUIRED_POINTS
-    return Screening(agreed, required)
+    if unresolved:
+        cex = _at_scale_points(a, b, symbols, domains, real_only)
+        if cex is not None:
+            return Screening(agreed, required, cex)
+    reason = f"{unresolved} sample points needed more than {MAX_DPS} digits" if unresolved else ""
+    return Screening(agreed, required, reason=reason)
 
 
 #: At most this many points in the last search before a 'numeric' verdict.
@@ -264,18 +335,102 @@ def grid_search(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]
     names = sorted(symbols)
     if not names or any(side.has(sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Limit) for side in (a, b)):
         return None
+    cex = _at_scale_points(a, b, symbols, domains, real_only)
+    if cex is not None:
+        return cex
     per_variable = max(2, int(GRID_POINTS ** (1 / len(names))))
     values = {n: domain_of(n, domains).samples(per_variable, random.Random(0)) for n in names}
+    combinations = itertools.islice(itertools.product(*(values[n] for n in names)), GRID_POINTS)
+    return _first_difference(a, b, symbols, (dict(zip(names, c)) for c in combinations), real_only)
+
+
+def _first_difference(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]],
+                      points: Iterable[Mapping[str, Fraction]], real_only: bool) -> Counterexample | None:
+    """The first confirmed counterexample among ``points`` (precision raised where needed)."""
     eval_a, eval_b = Evaluator(a, LOW_DPS, real_only), Evaluator(b, LOW_DPS, real_only)
-    for combination in itertools.islice(itertools.product(*(values[n] for n in names)), GRID_POINTS):
-        point = dict(zip(names, combination))
+    for point in points:
         bound = bind_point(symbols, point)
         try:
-            if not _differ(eval_a(bound), eval_b(bound)):
-                continue
+            seen = compare_at(eval_a, eval_b, bound)
         except (Undefined, Unsupported):
             continue
-        cex = counterexample_at(a, b, symbols, point, real_only)
+        if not seen.differ:
+            continue
+        cex = counterexample_at(a, b, symbols, point, real_only, tolerance_at(seen.dps), seen.dps)
         if cex is not None:
             return cex
     return None
+
+
+#: Functions whose argument sets the scale of a term (exp(-k*x^2) is 1 at x = 0, negligible elsewhere).
+_SCALING = (sp.exp, sp.log, sp.sinh, sp.cosh, sp.tanh, sp.erf)
+#: At most this many scale points per variable, and polynomials up to this degree are solved.
+MAX_SCALE_POINTS = 8
+MAX_SCALE_DEGREE = 4
+
+
+def scale_points(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]],
+                 domains: Mapping[str, Domain]) -> list[dict[str, Fraction]]:
+    """Points where a term changes scale: 0 for each variable, and the real roots of the
+    argument (and of its derivative) of every exp, power with a variable exponent, log,
+    hyperbolic function or sigmoid that is a polynomial in one variable; the other
+    variables take their domain's first nice value. Points outside the domain are dropped."""
+    names = sorted(symbols)
+    if not names:
+        return []
+    by_symbol = {sym: name for name, syms in symbols.items() for sym in syms}
+    candidates: dict[str, list[Fraction]] = {name: [Fraction(0)] for name in names}
+    arguments = []
+    for side in (a, b):
+        for node in sp.preorder_traversal(side):
+            if isinstance(node, sp.Pow) and node.exp.free_symbols:
+                arguments.append(node.exp)
+            elif isinstance(node, _SCALING) or type(node).__name__ in ("sigmoid", "softplus", "logsumexp"):
+                arguments.extend(node.args)
+    for argument in arguments:
+        free = [s for s in argument.free_symbols if s in by_symbol]
+        if len(free) != 1 or len(argument.free_symbols) != 1:
+            continue
+        name = by_symbol[free[0]]
+        if len(candidates[name]) >= MAX_SCALE_POINTS:
+            continue
+        candidates[name].extend(_turning_points(argument, free[0]))
+    base = {name: domain_of(name, domains).samples(1, random.Random(0))[0] for name in names}
+    points: list[dict[str, Fraction]] = []
+    for name in names:
+        domain = domain_of(name, domains)
+        for value in dict.fromkeys(candidates[name][:MAX_SCALE_POINTS]):
+            if domain.contains(sp.Rational(value.numerator, value.denominator)):
+                points.append({**base, name: value})
+    return points
+
+
+def _turning_points(argument: sp.Expr, symbol: sp.Basic) -> list[Fraction]:
+    """Rational approximations of the real roots of a polynomial argument and its derivative."""
+    try:
+        poly = sp.Poly(argument, symbol)
+    except sp.PolynomialError:
+        return []
+    if poly.degree() < 1 or poly.degree() > MAX_SCALE_DEGREE or not (poly.domain.is_QQ or poly.domain.is_ZZ):
+        return []
+    found = []
+    for p in (poly.diff(symbol), poly):
+        if p.degree() < 1:
+            continue
+        try:
+            roots = p.nroots(n=30)
+        except Exception:  # no convergence: no scale point from this argument
+            continue
+        for root in roots:
+            if root.is_real:
+                found.append(Fraction(str(sp.Float(root, 30))).limit_denominator(10**12))
+    return found
+
+
+def _at_scale_points(a: sp.Expr, b: sp.Expr, symbols: Mapping[str, Sequence[sp.Basic]],
+                     domains: Mapping[str, Domain], real_only: bool) -> Counterexample | None:
+    try:
+        points = scale_points(a, b, symbols, domains)
+    except Exception:  # finding scale points is a search aid, never a reason to fail
+        return None
+    return _first_difference(a, b, symbols, points, real_only)

@@ -190,16 +190,21 @@ def _bound_text(value: sp.Expr) -> str:
 REAL = Domain("real")
 
 _INTERVAL = re.compile(r"^\s*([(\[])\s*([^,]+?)\s*,\s*([^,]+?)\s*([)\]])\s*$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(/\d+)?$")
-_INFINITIES = {"oo": sp.S.Infinity, "+oo": sp.S.Infinity, "inf": sp.S.Infinity, "-oo": sp.S.NegativeInfinity,
-               "-inf": sp.S.NegativeInfinity}
+#: ASCII digits only: \d would also accept Arabic-Indic and fullwidth digits.
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(/[0-9]+)?$", re.ASCII)
+_INFINITIES = {"oo": sp.S.Infinity, "+oo": sp.S.Infinity, "inf": sp.S.Infinity, "+inf": sp.S.Infinity,
+               "infinity": sp.S.Infinity, "-oo": sp.S.NegativeInfinity, "-inf": sp.S.NegativeInfinity,
+               "-infinity": sp.S.NegativeInfinity}
 
 
 def _parse_bound(text: str, whole: str) -> sp.Expr:
+    """A bound: a decimal or p/q in ASCII digits with a nonzero q, or an infinity."""
     if text in _INFINITIES:
         return _INFINITIES[text]
     if not _NUMBER.match(text) or len(text) > 40:
         raise DomainError(f"bad interval bound {text!r} in domain {whole!r}; use numbers such as (0,1) or [-1, 2.5]")
+    if "/" in text and int(text.partition("/")[2]) == 0:
+        raise DomainError(f"bad interval bound {text!r} in domain {whole!r}: division by zero")
     return sp.Rational(Fraction(text))
 
 
@@ -218,4 +223,7 @@ def parse_domain(text: str | Domain) -> Domain:
     lower, upper = _parse_bound(lo_text, text), _parse_bound(hi_text, text)
     if not lower < upper:
         raise DomainError(f"empty interval {text!r}: the lower bound must be below the upper bound")
+    if not lower.is_finite and not upper.is_finite:
+        return Domain("real")  # (-oo, oo) is every real number
+    # an infinite end is never attained, so [-oo, 1] is (-oo, 1]
     return Domain("interval", lower, upper, left == "[" and lower.is_finite, right == "]" and upper.is_finite)

@@ -8,7 +8,6 @@ memory limit). Validation here runs in the parent process and never parses an ex
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -18,6 +17,7 @@ from typing import Literal
 from derivkit.engine.domains import Domain, parse_domain
 from derivkit.engine.verdict import Counterexample
 from derivkit.errors import DomainError
+from derivkit.grading.output import json_line
 
 CheckVerdict = Literal["equivalent", "not_equivalent", "invalid", "unknown"]
 
@@ -64,7 +64,8 @@ class CheckResult:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
+        """One line of standard JSON, valid UTF-8 whatever the input held."""
+        return json_line(self.to_dict())
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ def parse_assumptions(assume: Mapping[str, object] | Iterable[str] | None) -> tu
             parse_domain(text)
         except DomainError as exc:
             raise DomainError(f"bad domain for {name}: {exc}") from None
+        except Exception as exc:  # never let an unforeseen domain string escape as a crash
+            raise DomainError(f"bad domain for {name}: {text!r} could not be read ({type(exc).__name__})") from None
         if name in pairs and pairs[name] != text:
             raise DomainError(f"{name} is given two domains ({pairs[name]} and {text})")
         pairs[name] = text

@@ -11,6 +11,7 @@ The parent uses no threads and no signal handlers, so any thread may call it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 import multiprocessing as mp
 import os
@@ -21,14 +22,13 @@ import struct
 import threading
 import time
 import weakref
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 import sympy  # noqa: F401  (imported before forking so workers inherit it)
 
-__all__ = ["Limits", "Outcome", "WorkerPool", "run_bounded"]
+__all__ = ["Limits", "Outcome", "Task", "TaskSource", "WorkerPool", "plan_workers", "run_bounded"]
 
 _HEADER = struct.Struct("<dd")  # memory_mb, cpu_seconds of the task, ahead of the pickle
 _MB = 1 << 20
@@ -126,9 +126,12 @@ _LIVE: weakref.WeakSet[_Worker] = weakref.WeakSet()
 def _child_entry(child: Connection) -> None:
     """Close every parent-side socket inherited through fork (the siblings' and our own),
     or a worker would hold its siblings' sockets open and none would see EOF if the parent
-    died; then serve tasks."""
+    died; point the worker's stdout at its stderr, because stdout carries only results (GMP
+    prints "gmp: overflow in mpz type" on stdout before it aborts); then serve tasks."""
     for w in list(_LIVE):
         w.conn.close()
+    with contextlib.suppress(OSError):
+        os.dup2(2, 1)
     _worker_main(child)
 
 
@@ -171,8 +174,96 @@ def _death(exitcode: int | None, limits: Limits) -> tuple[str, str]:
         return "crashed", ("the check's worker process was killed (SIGKILL), most likely "
                            "because the system ran out of memory")
     if exitcode is not None and exitcode < 0:
-        return "crashed", f"the check's worker process died from {signal.Signals(-exitcode).name}"
+        return "crashed", f"the check's worker process died from {_signal_name(-exitcode)}"
     return "crashed", f"the check's worker process exited unexpectedly (exit status {exitcode})"
+
+
+def _signal_name(number: int) -> str:
+    """SIGSEGV, or "signal 40" for one Python has no name for (real-time signals 34-64)."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+#: Memory every worker may use together when the machine does not say (no /proc/meminfo).
+DEFAULT_TOTAL_MB = 4096
+#: A worker gets at least this much; with less, fewer workers run.
+MIN_WORKER_MB = 256
+
+
+def _available_mb() -> int:
+    """Memory the system says is available (MemAvailable), in MB; DEFAULT_TOTAL_MB if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return DEFAULT_TOTAL_MB
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def plan_workers(jobs: int | None, memory_mb: int) -> tuple[int, int]:
+    """(workers, memory per worker) for a run that asked for ``jobs`` workers of ``memory_mb``.
+
+    Checks are CPU-bound, so there are never more workers than CPUs; and the workers
+    together stay within three quarters of the available memory (each gets at least
+    MIN_WORKER_MB, so with little memory fewer workers run)."""
+    workers = max(1, min(jobs or cpu_count(), cpu_count()))
+    total = max(MIN_WORKER_MB, _available_mb() * 3 // 4)
+    workers = max(1, min(workers, total // MIN_WORKER_MB))
+    return workers, max(MIN_WORKER_MB // 2, min(memory_mb, total // workers))
+
+
+#: A task for :meth:`WorkerPool.serve`: a key for the caller, the function, its arguments, its limits.
+Task = tuple[object, Callable[..., object], tuple, Limits]
+
+
+class TaskSource:
+    """What :meth:`WorkerPool.serve` runs: ``take`` gives the next task (None: none now) and
+    ``done`` receives each outcome, and may make more tasks available. Serving ends when no
+    task is running, ``take`` has none and ``take_again`` says there will be none."""
+
+    def take(self) -> Task | None:
+        raise NotImplementedError
+
+    def take_again(self) -> bool:
+        """Called when nothing runs and ``take`` gave nothing: True to ask again."""
+        return False
+
+    def done(self, key: object, outcome: Outcome) -> None:
+        raise NotImplementedError
+
+
+class _ListSource(TaskSource):
+    """A fixed list of (fn, args, kwargs) under one set of limits; outcomes kept in order."""
+
+    def __init__(self, tasks: list[tuple], limits: Limits, on_done: Callable[[int, Outcome], None] | None) -> None:
+        self.tasks, self.limits, self.on_done = tasks, limits, on_done
+        self.results: list[Outcome | None] = [None] * len(tasks)
+        self.next = 0
+
+    def take(self) -> Task | None:
+        if self.next >= len(self.tasks):
+            return None
+        i, self.next = self.next, self.next + 1
+        fn, args, kwargs = self.tasks[i]
+        return i, fn, (args, kwargs), self.limits
+
+    def done(self, key: object, outcome: Outcome) -> None:
+        assert isinstance(key, int)
+        self.results[key] = outcome
+        if self.on_done is not None:
+            self.on_done(key, outcome)
 
 
 class WorkerPool:
@@ -208,6 +299,12 @@ class WorkerPool:
             on_done: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
         """Run ``fn(*item)`` for every item on up to ``jobs`` workers; results in input order."""
         return self._execute([(fn, tuple(item), {}) for item in items], self.limits, on_done)
+
+    def serve(self, source: TaskSource) -> None:
+        """Run the tasks ``source`` hands out, each under its own limits, on up to ``jobs``
+        workers, passing each outcome to ``source.done`` as soon as it is known (so later
+        passes, such as a second attempt, can start while first attempts still run)."""
+        self._loop(source)
 
     def close(self) -> None:
         """Kill and reap the idle workers; busy ones are killed when their task returns."""
@@ -247,34 +344,35 @@ class WorkerPool:
 
     def _execute(self, tasks: list[tuple], limits: Limits,
                  on_done: Callable[[int, Outcome], None] | None) -> list[Outcome]:
-        """The event loop: dispatch to free workers, wait on sockets/sentinels/deadlines."""
-        results: list[Outcome | None] = [None] * len(tasks)
+        """Run a fixed list of (fn, args, kwargs) under one set of limits; outcomes in order."""
         if not tasks:
             return []
-        slots = self._checkout(min(len(tasks), self.jobs))
+        source = _ListSource(tasks, limits, on_done)
+        self._loop(source, min(len(tasks), self.jobs))
+        return source.results  # type: ignore[return-value]
+
+    def _loop(self, source: TaskSource, width: int | None = None) -> None:
+        """The event loop: dispatch to free workers, wait on sockets/sentinels/deadlines."""
+        slots = self._checkout(width or self.jobs)
         idle: list[_Worker | None] = list(slots)
-        busy: dict[_Worker, tuple[int, float]] = {}
-        pending = deque(range(len(tasks)))
-        header = _HEADER.pack(limits.memory_mb, limits.cpu)
-
-        def finish(i: int, out: Outcome) -> None:
-            results[i] = out
-            if on_done is not None:
-                on_done(i, out)
-
+        busy: dict[_Worker, tuple[object, float, Limits]] = {}
         inflight: _Worker | None = None  # taken from idle, not yet busy
         try:
-            while pending or busy:
-                while pending and idle:
-                    i = pending.popleft()
+            while True:
+                while idle:
+                    task = source.take()
+                    if task is None:
+                        break
+                    key, fn, (args, kwargs), limits = task
                     inflight = self._ready(idle.pop())  # a fork, if needed, is not the task's time
                     start = time.monotonic()
                     try:
-                        payload = header + pickle.dumps(tasks[i], pickle.HIGHEST_PROTOCOL)
+                        payload = _HEADER.pack(limits.memory_mb, limits.cpu) + pickle.dumps(
+                            (fn, args, kwargs), pickle.HIGHEST_PROTOCOL)
                     except Exception as e:
                         idle.append(inflight)
                         inflight = None
-                        finish(i, Outcome("error", None, f"{type(e).__name__}: {e}"))
+                        source.done(key, Outcome("error", None, f"{type(e).__name__}: {e}"))
                         continue
                     try:
                         inflight.conn.send_bytes(payload)
@@ -283,14 +381,16 @@ class WorkerPool:
                         inflight = _Worker(self._ctx)
                         inflight.conn.send_bytes(payload)
                     inflight.tasks += 1
-                    busy[inflight], inflight = (i, start), None
+                    busy[inflight], inflight = (key, start, limits), None
                 if not busy:
-                    continue
-                soonest = min(start for _, start in busy.values()) + limits.timeout
+                    if source.take_again():
+                        continue
+                    break
+                soonest = min(start + limits.timeout for _, start, limits in busy.values())
                 handles: list[Connection | int] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
                 ready = set(wait(handles, max(0.0, soonest - time.monotonic())))
                 now = time.monotonic()
-                for w, (i, start) in list(busy.items()):
+                for w, (key, start, limits) in list(busy.items()):
                     if w.conn in ready or w.process.sentinel in ready:
                         out, keep = self._collect(w, limits, start)
                     elif now - start >= limits.timeout:
@@ -303,11 +403,10 @@ class WorkerPool:
                     if not keep:
                         w.kill()
                     idle.append(w if keep else None)
-                    finish(i, out)
-        finally:  # busy/inflight workers remain only on an exception (Ctrl-C, on_done raising)
+                    source.done(key, out)
+        finally:  # busy/inflight workers remain only on an exception (Ctrl-C, done() raising)
             _kill_all([*busy, inflight])
             self._checkin(idle + [None] * (len(slots) - len(idle)))  # never lose a slot
-        return results  # type: ignore[return-value]
 
     @staticmethod
     def _collect(w: _Worker, limits: Limits, start: float) -> tuple[Outcome, bool]:
@@ -342,7 +441,7 @@ def run_bounded(fn: Callable[..., object], *args: object, limits: Limits = Limit
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = WorkerPool(jobs=os.cpu_count() or 1)
+            _shared = WorkerPool(jobs=cpu_count())
             atexit.register(_shared.close)
         pool = _shared
     return pool._execute([(fn, args, kwargs)], limits, None)[0]

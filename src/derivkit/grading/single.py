@@ -30,6 +30,7 @@ from derivkit.grading.sandbox import Limits, Outcome, WorkerPool, run_bounded
 from derivkit.grading.worker import (  # noqa: F401 - re-exported
     CHECK_LIMITS,
     ENGINE_SHARE,
+    check_limits,
     decide,
     parse_error_text,
     parse_pair,
@@ -65,8 +66,10 @@ def outcome_result(outcome: Outcome, timeout: float) -> CheckResult:
     if outcome.status == "ok" and isinstance(outcome.value, CheckResult):
         return outcome.value
     if outcome.status == "timeout":
-        message = (f"Unknown: the check was stopped after {timeout:g} s (the time limit); the expressions may be "
-                   "too hard to decide. Try a longer --timeout.")
+        # the time it really ran (a first attempt has only part of the limit), not the limit
+        ran = round(outcome.seconds, 1) if outcome.seconds > 0 else timeout
+        message = (f"Unknown: the check was stopped after {ran:g} s (the time limit is {timeout:g} s); the "
+                   "expressions may be too hard to decide. Try a longer --timeout.")
     elif outcome.status == "memory":
         message = (f"Unknown: the check was stopped because it needed more than {MEMORY_MB} MB of memory; "
                    "the expressions may be too large.")
@@ -124,7 +127,7 @@ def settle_after_stop(first: Outcome, quick: Outcome, timeout: float) -> CheckRe
                 text = text.rstrip(".") + "; the symbolic proof did not finish in time."
             value = replace(value, message=text)
         return replace(value, seconds=first.seconds + quick.seconds)
-    return outcome_result(first, timeout)
+    return outcome_result(replace(first, seconds=first.seconds + quick.seconds), timeout)
 
 
 def with_diagnosis(result: CheckResult, diagnosis: str | None) -> CheckResult:

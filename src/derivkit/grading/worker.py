@@ -29,6 +29,16 @@ CHECK_LIMITS = ParseLimits(max_symbolic_exponent=10_000, max_power_bits=20_000)
 #: Share of the time limit the engine may spend on symbolic proof (checked between rungs),
 #: so that the worker usually answers by itself before the sandbox has to stop it.
 ENGINE_SHARE = 0.5
+#: CPU time one side's parse may take, as a share of the check's time limit (at least
+#: MIN_PARSE_SECONDS): an input that needs more is invalid ("too complex to build") on any
+#: machine, however busy; a parse the sandbox stops first (a slow machine) is "unknown".
+PARSE_SHARE = 0.5
+MIN_PARSE_SECONDS = 0.5
+
+
+def check_limits(timeout: float) -> ParseLimits:
+    """CHECK_LIMITS with the parse's CPU-time bound scaled to the check's time limit."""
+    return replace(CHECK_LIMITS, max_seconds=max(MIN_PARSE_SECONDS, timeout * PARSE_SHARE))
 
 
 def show(expr: sp.Basic) -> str:
@@ -71,7 +81,7 @@ def parse_pair(request: CheckRequest) -> tuple[sp.Expr, sp.Expr] | CheckResult:
     problems: list[tuple[str, ParseError]] = []
     for who, text in (("the expected answer", request.expected), ("your answer", request.answer)):
         try:
-            parsed.append(parse(text, request.syntax, request.variables, CHECK_LIMITS))
+            parsed.append(parse(text, request.syntax, request.variables, check_limits(request.timeout)))
         except ParseError as exc:
             problems.append((who, exc))
     if problems:
@@ -211,6 +221,7 @@ def run_check(request: CheckRequest, budget: float | None = None) -> CheckResult
 __all__ = [
     "CHECK_LIMITS",
     "ENGINE_SHARE",
+    "check_limits",
     "decide",
     "parse_error_text",
     "parse_pair",
@@ -222,11 +233,11 @@ __all__ = [
 ]
 
 
-def parse_task(text: str, syntax: str, variables: tuple[str, ...]) -> tuple[str, str] | None:
+def parse_task(text: str, syntax: str, variables: tuple[str, ...], timeout: float = 10.0) -> tuple[str, str] | None:
     """Sandbox task: None if ``text`` parses, else (one-line message, caret display). An assignment's
     reference answers are read this way when it loads, so a typo there fails before any grading."""
     try:
-        parse(text, syntax, variables, CHECK_LIMITS)
+        parse(text, syntax, variables, check_limits(timeout))
     except ParseError as exc:
         return parse_error_text("This line", exc), exc.render()
     return None

@@ -98,7 +98,7 @@ def parse(
             return build(tree, text, names, limits, scope)
     except Expired:
         raise ParseError(
-            f"building the expression took longer than {limits.max_seconds} seconds (max_seconds)",
+            f"building the expression took more than {limits.max_seconds:g} seconds of CPU time (max_seconds)",
             text=text, hint="simplify the expression, e.g. nest fewer functions",
         ) from None
 

@@ -137,6 +137,8 @@ def _command(text: str, start: int, end: int) -> tuple[Token | None, int]:
     if name == "\\":
         raise error("line breaks '\\\\' are not allowed", text, start, "enter a single expression")
     if name[0] not in LETTERS:
+        if not (name.isascii() and name.isprintable()):  # name the character (or byte) itself
+            raise refuse_char(text, j, LATEX_REFUSED)
         raise error(f"'\\{name}' is not allowed", text, start, "remove it")
     return Token(CMD, name, start, text[start:k]), k
 

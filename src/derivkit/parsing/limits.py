@@ -25,8 +25,9 @@ class ParseLimits:
     max_factorial: largest integer argument of factorial and binomial.
     max_derivative_order: total order of all derivatives in one input.
     max_diff_nodes: estimated size (tree nodes) of all derivatives computed in one input.
-    max_seconds: wall-clock bound of one parse (see deadline.py: SymPy's assumptions can
-        take exponential time on nested functions, which no size limit predicts).
+    max_seconds: CPU-time bound of one parse (see deadline.py: SymPy's assumptions can
+        take exponential time on nested functions, which no size limit predicts; CPU time,
+        so that the same input is refused or not whatever the machine's load).
     """
 
     max_length: int = 10_000

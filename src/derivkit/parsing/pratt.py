@@ -195,6 +195,11 @@ class Parser:
     def check_implicit(self, prev: Token | None, token: Token) -> None:
         """Refuse juxtapositions that are more likely a typo than a product (in a working, a
         number after a space is a product, as students write it: v 2x, (1/2) 2 (x - y))."""
+        if token.kind == LPAREN and token.text == "[" and prev is not None and prev.kind == NAME:
+            raise self.error(
+                f"'{prev.text}[' reads as indexing, which is not supported", token.col,
+                f"for a product write {prev.text}*(...); for a subscript write {prev.text}_0",
+            )
         spaced = prev is not None and token.col > prev.col + len(prev.text)
         if token.kind == NUM and not (self.working and spaced):
             shown = prev.text if prev is not None else ""

@@ -84,6 +84,12 @@ def refuse_char(text: str, i: int, refused: dict[str, tuple[str, str]] = REFUSED
     if ch in refused:
         message, hint = refused[ch]
         return error(message, text, i, hint)
+    if "\udc80" <= ch <= "\udcff":  # a byte that is not UTF-8, kept by surrogateescape (command-line argument)
+        return error(f"byte 0x{ord(ch) - 0xDC00:02X} is not valid UTF-8", text, i,
+                     "save or type the input as UTF-8 text")
+    if "\ud800" <= ch <= "\udfff":
+        return error(f"a lone surrogate (U+{ord(ch):04X}) is not a character", text, i,
+                     "the input is not valid Unicode text; retype it")
     shown = ch if ch.isprintable() and not ch.isspace() else repr(ch)[1:-1]
     if ch.isascii():
         return error(f"character '{shown}' is not allowed", text, i,
