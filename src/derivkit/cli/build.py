@@ -7,8 +7,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from derivkit.handouts import MD_FLAVORS
 from derivkit.cli.derivations import add_course_option, course_of
+from derivkit.handouts import MD_FLAVORS
 from derivkit.handouts.build import DEFAULT_OUT, FORMATS, BuildResult, build
 from derivkit.handouts.model import VARIANTS
 
