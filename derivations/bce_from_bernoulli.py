@@ -48,16 +48,12 @@ one = d.chain("The Bernoulli likelihood of a positive label",
               r"$P(y \mid p) = p^y (1 - p)^{1 - y}$. Check it at $y = 1$.")
 one.start(bernoulli(p, y), rule=r"the Bernoulli likelihood $P(y \mid p)$",
           justification="One formula for both labels.")
-with sp.evaluate(False):
-    at_one = p ** 1 * (1 - p) ** 0
-one.substitute({y: 1}, at_one, rule="substitute $y = 1$", justification="The exponents become $1$ and $1 - 1 = 0$.")
+one.substitute({y: 1}, "p^1*(1 - p)^0", rule="substitute $y = 1$", justification="The exponents become $1$ and $1 - 1 = 0$.")
 one.equals(p, rule="$a^1 = a$ and $a^0 = 1$", justification="$1 - p > 0$, so $(1 - p)^0 = 1$.")
 
 zero = d.chain("The Bernoulli likelihood of a negative label")
 zero.start(bernoulli(p, y), rule=r"the Bernoulli likelihood $P(y \mid p)$")
-with sp.evaluate(False):
-    at_zero = p ** 0 * (1 - p) ** 1
-zero.substitute({y: 0}, at_zero, rule="substitute $y = 0$", justification="The exponents become $0$ and $1 - 0 = 1$.")
+zero.substitute({y: 0}, "p^0*(1 - p)^1", rule="substitute $y = 0$", justification="The exponents become $0$ and $1 - 0 = 1$.")
 zero.equals(1 - p, rule="$a^0 = 1$ and $a^1 = a$",
             justification="$p > 0$, so $p^0 = 1$: the formula gives $P(y = 0) = 1 - p$ as it should.")
 

@@ -40,17 +40,16 @@ c = d.chain("The gradient with respect to the logit $z$",
             r"Differentiate the loss as a function of $z$; $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$.")
 c.start(bce(z), rule="the binary cross-entropy",
         justification=r"The negative log-likelihood of a Bernoulli label $y$ with $P(y = 1) = \sigma(z)$.")
-with sp.evaluate(False):  # show the chain rule before SymPy cancels it
-    chain_form = -(y * s * (1 - s) / s + (1 - y) * (-s * (1 - s)) / (1 - s))
-c.differentiate(z, chain_form, rule=r"the chain rule through $\log$ and $\sigma$",
+c.differentiate(z, "-(y*sigma(z)*(1 - sigma(z))/sigma(z) + (1 - y)*(-sigma(z)*(1 - sigma(z)))/(1 - sigma(z)))", rule=r"the chain rule through $\log$ and $\sigma$",
                 justification=r"$(\log u)' = u'/u$, with $\sigma' = \sigma\,(1 - \sigma)$ and "
                               r"$(1 - \sigma)' = -\sigma\,(1 - \sigma)$.")
 c.equals(-(y * (1 - s) - (1 - y) * s), rule=r"cancel $\sigma$ and $1 - \sigma$",
          justification=r"$\sigma(z)$ and $1 - \sigma(z)$ are positive, so each cancels from its own fraction.",
          exercise=True)
-c.equals(s - y, rule="expand and collect",
-         justification=r"$-y + y\sigma + \sigma - y\sigma = \sigma - y$: the $y\sigma$ terms cancel.", exercise=True)
-c.conclude("bce-grad-logit")
+c.equals("-y + y*sigma(z) + sigma(z) - y*sigma(z)", rule="expand the products",
+         justification=r"$-y\,(1 - \sigma) = -y + y\sigma$ and $(1 - y)\,\sigma = \sigma - y\sigma$.")
+c.equals(s - y, rule=r"the $y\sigma$ terms cancel", justification=r"$y\sigma - y\sigma = 0$.", exercise=True)
+c.conclude("bce-grad-logit", main=True)
 
 # -- three features, written out -------------------------------------------------------------
 z3 = w1 * x1 + w2 * x2 + w3 * x3 + b

@@ -34,9 +34,7 @@ sl.given(z, bowl, rule="the surface $z = x^2 + y^2$",
          justification=r"The height above $(x, y)$ is the sum of the squared coordinates: a bowl, not a circle.")
 sl.rewrite(c, bowl, needs=(Relation(z, c),), rule="substitute $z = c$",
            justification="The level curve keeps the points at height $c$ only.")
-with sp.evaluate(False):
-    squared_radius = radius ** 2
-sl.rewrite(squared_radius, bowl, rule=r"write $c$ as $(\sqrt{c})^2$",
+sl.rewrite("sqrt(c)^2", bowl, rule=r"write $c$ as $(\sqrt{c})^2$",
            justification=r"$c > 0$, so $\sqrt{c}$ is real and $(\sqrt{c})^2 = c$. The points at distance "
                          r"$\sqrt{c}$ from the origin: a circle of radius $\sqrt{c}$.")
 sl.conclude("level-curve-is-circle")
@@ -46,12 +44,9 @@ par = d.chain("A parametrisation of the circle",
               "Every such point lies on the level curve.")
 par.start(bowl, rule="the height $x^2 + y^2$",
           justification="The quantity the level curve holds fixed.")
-with sp.evaluate(False):
-    plugged = (radius * sp.cos(t)) ** 2 + (radius * sp.sin(t)) ** 2
-    factored = c * (sp.cos(t) ** 2 + sp.sin(t) ** 2)
-par.substitute(on_circle, plugged, rule=r"substitute $x = \sqrt{c}\cos t$, $y = \sqrt{c}\sin t$",
+par.substitute(on_circle, "(sqrt(c)*cos(t))^2 + (sqrt(c)*sin(t))^2", rule=r"substitute $x = \sqrt{c}\cos t$, $y = \sqrt{c}\sin t$",
                justification="The point at angle $t$ on the circle of radius $\\sqrt{c}$.")
-par.equals(factored, rule="square and factor out $c$",
+par.equals("c*(cos(t)^2 + sin(t)^2)", rule="square and factor out $c$",
            justification=r"$(\sqrt{c}\cos t)^2 = c\cos^2 t$ because $(\sqrt{c})^2 = c$ for $c > 0$.")
 par.equals(c, rule=r"$\cos^2 t + \sin^2 t = 1$",
            justification="The Pythagorean identity: the height is $c$ at every angle $t$.")
@@ -88,18 +83,14 @@ tan.conclude("level-curve-tangent")
 
 perp = d.chain("The gradient is perpendicular to the level curve",
                r"Dot the gradient $\nabla f$ with the tangent $(dx/dt, dy/dt)$ at the same point of the curve.")
-with sp.evaluate(False):
-    dot = 2 * x * (-radius * sp.sin(t)) + 2 * y * (radius * sp.cos(t))
-perp.start(dot,
+perp.start("2*x*(-sqrt(c)*sin(t)) + 2*y*(sqrt(c)*cos(t))",
            rule=r"the dot product $\nabla f \cdot (dx/dt, dy/dt)$",
            justification="The gradient's entries times the tangent's entries, summed.")
 at_point = sp.Add(sp.Mul(2 * radius * sp.cos(t), -radius * sp.sin(t), evaluate=False),
                   sp.Mul(2 * radius * sp.sin(t), radius * sp.cos(t), evaluate=False), evaluate=False)
 perp.substitute(on_circle, at_point, rule="evaluate the gradient on the curve",
                 justification=r"At angle $t$ the point is $x = \sqrt{c}\cos t$, $y = \sqrt{c}\sin t$.")
-with sp.evaluate(False):
-    multiplied = -2 * c * sp.cos(t) * sp.sin(t) + 2 * c * sp.sin(t) * sp.cos(t)
-perp.equals(multiplied, rule="multiply out",
+perp.equals("-2*c*cos(t)*sin(t) + 2*c*sin(t)*cos(t)", rule="multiply out",
             justification=r"$\sqrt{c}\cdot\sqrt{c} = c$ for $c > 0$.", exercise=True)
 perp.equals(sp.S.Zero, rule="the two terms cancel",
             justification="The dot product is zero: the gradient meets the level curve at a right angle. "

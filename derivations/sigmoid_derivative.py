@@ -55,14 +55,10 @@ sym = d.chain(r"Symmetry: $\sigma(-z) = 1 - \sigma(z)$",
               r"The sigmoid is point-symmetric about $(0, 1/2)$: the probability of the other class is the "
               r"sigmoid of the negated score.")
 sym.start(sigmoid(-z), rule="the sigmoid at $-z$")
-with sp.evaluate(False):
-    at_minus = 1 / (1 + sp.exp(z))
-    scaled = E / (E + 1)
-    padded_sym = sp.Add(D, -1) / D
-sym.equals(at_minus, rule="substitute the definition", justification=r"$e^{-(-z)} = e^{z}$.")
-sym.equals(scaled, rule="multiply numerator and denominator by $e^{-z}$",
+sym.equals("1/(1 + exp(z))", rule="substitute the definition", justification=r"$e^{-(-z)} = e^{z}$.")
+sym.equals("exp(-z)/(exp(-z) + 1)", rule="multiply numerator and denominator by $e^{-z}$",
            justification=r"$e^{-z} > 0$, and $e^{z} e^{-z} = 1$.")
-sym.equals(padded_sym, rule="add and subtract $1$ in the numerator",
+sym.equals("((1 + exp(-z)) - 1)/(1 + exp(-z))", rule="add and subtract $1$ in the numerator",
            justification=r"$e^{-z} = (1 + e^{-z}) - 1$.")
 sym.equals(1 - 1 / D, rule="split the fraction", justification=r"$(1 + e^{-z})/(1 + e^{-z}) = 1$.")
 sym.equals(1 - s, rule=r"recognise $\sigma(z)$", justification=r"$1/(1 + e^{-z}) = \sigma(z)$.")
@@ -74,17 +70,13 @@ th = d.chain(r"The hyperbolic tangent is a rescaled sigmoid",
              r"$\tanh$ takes values in $(-1, 1)$, the sigmoid in $(0, 1)$; stretch the input by $2$, the output "
              r"by $2$, and shift down by $1$.")
 th.start(sp.tanh(z), rule=r"the hyperbolic tangent")
-with sp.evaluate(False):
-    divided = (1 - E2) / (1 + E2)
-    two_minus = sp.Add(2, -(1 + E2)) / (1 + E2)
-    split_th = 2 / (1 + E2) - 1
 th.equals((sp.exp(z) - E) / (sp.exp(z) + E), rule="its definition by exponentials",
           justification=r"$\tanh z = (e^{z} - e^{-z})/(e^{z} + e^{-z})$.")
-th.equals(divided, rule="divide numerator and denominator by $e^{z}$",
+th.equals("(1 - exp(-2*z))/(1 + exp(-2*z))", rule="divide numerator and denominator by $e^{z}$",
           justification=r"$e^{z} > 0$ and $e^{-z}/e^{z} = e^{-2z}$.")
-th.equals(two_minus, rule=r"write $1 - e^{-2z} = 2 - (1 + e^{-2z})$",
+th.equals("(2 - (1 + exp(-2*z)))/(1 + exp(-2*z))", rule=r"write $1 - e^{-2z} = 2 - (1 + e^{-2z})$",
           justification="Add and subtract $1$ to make the denominator appear.")
-th.equals(split_th, rule="split the fraction", justification=r"$(1 + e^{-2z})/(1 + e^{-2z}) = 1$.")
+th.equals("2/(1 + exp(-2*z)) - 1", rule="split the fraction", justification=r"$(1 + e^{-2z})/(1 + e^{-2z}) = 1$.")
 th.equals(2 * sigmoid(2 * z) - 1, rule=r"recognise $\sigma(2z)$",
           justification=r"$1/(1 + e^{-2z}) = \sigma(2z)$: the sigmoid at twice the score.", exercise=True)
 th.conclude("tanh-from-sigmoid")
@@ -119,9 +111,7 @@ second = d.chain(r"The second derivative $\sigma''(z)$",
                  r"Differentiate $\sigma\,(1 - \sigma)$ with the product rule, using $\sigma' = \sigma\,(1 - \sigma)$ "
                  r"again. The result vanishes where $\sigma = 1/2$, at $z = 0$: the inflection point.")
 second.start(s * (1 - s), rule=r"the slope $\sigma'(z)$")
-with sp.evaluate(False):
-    product = sp.Add(sp.Mul(s, 1 - s, 1 - s), -sp.Mul(s, s, 1 - s))
-second.differentiate(z, product, rule="the product rule",
+second.differentiate(z, "sigma(z)*(1 - sigma(z))*(1 - sigma(z)) - sigma(z)*sigma(z)*(1 - sigma(z))", rule="the product rule",
                      justification=r"$(\sigma\,(1 - \sigma))' = \sigma'\,(1 - \sigma) + \sigma\,(-\sigma')$ with "
                                    r"$\sigma' = \sigma\,(1 - \sigma)$.")
 second.equals(s * (1 - s) * (1 - 2 * s), rule=r"factor out $\sigma\,(1 - \sigma)$",

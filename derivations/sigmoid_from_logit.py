@@ -24,31 +24,28 @@ c.apply(sp.exp, p / (1 - p), sp.exp(z), rule="exponentiate both sides",
         justification=r"$\exp$ is strictly increasing, so no solution is gained or lost.")
 c.apply(lambda side: side * (1 - p), p, sp.exp(z) * (1 - p), rule="multiply both sides by $1 - p$",
         justification="$1 - p > 0$ because $p < 1$, so multiplying keeps the equation equivalent.")
-c.solve_for(p, sp.exp(z) / (1 + sp.exp(z)), rule="solve for $p$",
-            justification=r"Collect the $p$ terms: $p\,(1 + e^z) = e^z$.", exercise=True)
+c.rewrite("p*(1 + exp(z))", "exp(z)", rule="collect the $p$ terms",
+          justification=r"Expand $e^z (1 - p)$ and move $-e^z p$ to the left.")
+c.solve_for(p, "exp(z)/(1 + exp(z))", rule="solve for $p$",
+            justification=r"Divide by $1 + e^z > 0$.", exercise=True)
 c.rewrite(p, 1 / (1 + sp.exp(-z)), rule="divide numerator and denominator by $e^z$",
           justification="$e^z > 0$, so the division is allowed.", exercise=True)
 c.rewrite(p, sigmoid(z), rule="name the result",
           justification="This function of $z$ is the logistic sigmoid.")
-c.conclude("sigmoid")
+c.conclude("sigmoid", main=True)
 
 inv = d.chain("The logit inverts the sigmoid")
 inv.start(sp.log(sigmoid(z) / (1 - sigmoid(z))), rule=r"the log-odds of $\sigma(z)$")
-with sp.evaluate(False):  # keep the intermediate forms as written; SymPy would collapse them
-    substituted = sp.log((1 / (1 + sp.exp(-z))) / (sp.exp(-z) / (1 + sp.exp(-z))))
-    cancelled = sp.log(1 / sp.exp(-z))
-inv.equals(substituted, rule="substitute the definition",
+inv.equals("log((1/(1 + exp(-z)))/(exp(-z)/(1 + exp(-z))))", rule="substitute the definition",
            justification=r"$\sigma(z) = 1/(1+e^{-z})$ and $1 - \sigma(z) = e^{-z}/(1+e^{-z})$.")
-inv.equals(cancelled, rule="cancel $1 + e^{-z}$", justification="The common denominator cancels.")
+inv.equals("log(1/exp(-z))", rule="cancel $1 + e^{-z}$", justification="The common denominator cancels.")
 inv.equals(z, rule=r"$\log$ inverts $\exp$", justification=r"$\log(e^z) = z$ for real $z$.")
 inv.conclude("logit-inverts-sigmoid")
 
 sym = d.chain(r"Symmetry: $\sigma(-z) = 1 - \sigma(z)$")
 sym.start(sigmoid(-z), rule="the sigmoid at $-z$")
 sym.equals(1 / (1 + sp.exp(z)), rule="substitute the definition", justification=r"$\sigma(-z) = 1/(1+e^{z})$.")
-with sp.evaluate(False):
-    padded = (1 + sp.exp(z) - sp.exp(z)) / (1 + sp.exp(z))
-sym.equals(padded, rule="add and subtract $e^z$", justification="The numerator is still $1$.")
+sym.equals("((1 + exp(z)) - exp(z))/(1 + exp(z))", rule="add and subtract $e^z$", justification="The numerator is still $1$.")
 sym.equals(1 - sp.exp(z) / (1 + sp.exp(z)), rule="split the fraction", exercise=True)
 sym.equals(1 - sigmoid(z), rule=r"recognise $\sigma(z)$",
            justification=r"$e^z/(1+e^z) = 1/(1+e^{-z}) = \sigma(z)$.")

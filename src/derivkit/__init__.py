@@ -30,6 +30,7 @@ _LAZY: dict[str, str] = {
     "Derivation": "derivkit.derivation",
     "DerivationReport": "derivkit.derivation",
     "check": "derivkit.grading",
+    "figure": "derivkit.handouts.figures.spec",
 }
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "Verdict",
     "check",
     "equivalent",
+    "figure",
     "logit",
     "logsumexp",
     "named",

@@ -6,12 +6,40 @@ same order as its LaTeX. It sits at the bottom of the layers because both printe
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import sympy as sp
+
+#: The sums and products an author wrote out (a step stated as text or LaTeX), by identity: an
+#: evaluated expression equal to one of them is SymPy's, not the author's, and is ordered as usual.
+_WRITTEN: ContextVar[frozenset[int]] = ContextVar("derivkit_written_forms", default=frozenset())
+
+
+@contextmanager
+def as_written(forms: Iterable[sp.Basic]) -> Iterator[None]:
+    """While active, the sums and products among ``forms`` (the objects themselves, which the caller
+    keeps alive) keep the order their author wrote them in."""
+    token = _WRITTEN.set(_WRITTEN.get() | frozenset(id(form) for form in forms))
+    try:
+        yield
+    finally:
+        _WRITTEN.reset(token)
+
+
+def is_written(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is a sum or product its author wrote out (:func:`as_written`), its terms or
+    factors in the order written."""
+    return id(expr) in _WRITTEN.get()
 
 
 def ordered_terms(expr: sp.Add) -> list[sp.Expr]:
     """Polynomials by degree (x^2 + y^2 - 1); otherwise, and for numbers such as a worked
-    example's sigma(2) - 1, positive terms first (1 - sigma(z))."""
+    example's sigma(2) - 1, positive terms first (1 - sigma(z)). A sum written out by the author
+    (:func:`as_written`) keeps its order."""
+    if is_written(expr):
+        return list(expr.args)
     if expr.free_symbols and expr.is_polynomial():
         return list(expr.as_ordered_terms())
     positive = [t for t in expr.args if not t.could_extract_minus_sign()]

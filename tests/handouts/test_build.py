@@ -70,9 +70,13 @@ def test_variants_get_their_own_files_and_the_index_lists_every_handout(tmp_path
     assert result.exit_status == 0
     names = {p.name for p in (tmp_path / "out").iterdir() if p.is_file()}
     assert names == {f"{i}{v}.{e}" for i in ("alpha", "beta") for v in ("", "-worksheet", "-key")
-                     for e in ("md", "tex")} | {"index.md"}
+                     for e in ("md", "tex")} | {"index.md", "keys.md"}
     index = (tmp_path / "out" / "index.md").read_text()
     assert "| [Alpha](alpha.md) | ✓ verified (1 proved) |" in index and "[worksheet md](beta-worksheet.md)" in index
+    # index.md can be given to students: it links no answer key; keys.md lists only the keys.
+    assert "-key." not in index
+    keys = (tmp_path / "out" / "keys.md").read_text()
+    assert "[key md](beta-key.md)" in keys and "beta-worksheet" not in keys and "(beta.md)" not in keys
     assert "Motivation: 50\\% \\& more\\_of it." in (tmp_path / "out" / "alpha.tex").read_text()
 
 
@@ -87,7 +91,7 @@ def test_a_rebuild_reuses_everything(tmp_path: Path, monkeypatch: pytest.MonkeyP
         raise AssertionError(f"{self.id} was verified again")
 
     monkeypatch.setattr(Derivation, "verify", refuse)
-    monkeypatch.setattr(plots, "write_figure", lambda *a: pytest.fail("figure redrawn"))
+    monkeypatch.setattr(plots, "write_figure", lambda *a, **k: pytest.fail("figure redrawn"))
     second = build(out, formats=["md", "tex"], folder=folder, **quiet())
     assert second.up_to_date and second.exit_status == 0 and not second.written
     assert second.reports["alpha"].verified

@@ -92,7 +92,7 @@ def test_handout_content(verified: dict) -> None:
     assert r"*Figure 1. The sigmoid $\sigma(z)$ and its slope $\sigma'(z)$" in md
     assert r"\caption{The sigmoid $\sigma(z)$ and its slope $\sigma'(z)$" in tex
     assert r"\includegraphics[width=\linewidth]{figures/sigmoid.pdf}" in tex
-    assert f"*Every step was verified by derivkit 0.1.0 with SymPy {sp.__version__} on {DATE}: 14 proved.*" in md
+    assert f"*Every step was verified by derivkit 0.1.0 with SymPy {sp.__version__} on {DATE}: 15 proved.*" in md
     assert f"Every step was verified by derivkit 0.1.0 with SymPy {sp.__version__} on {DATE}" in tex
 
 

@@ -20,6 +20,7 @@ from derivkit.derivation import DerivationReport
 from derivkit.derivation import prose
 from derivkit.handouts.hiding import Hider, normalise, sentences
 from derivkit.handouts.latex_printer import to_latex
+from derivkit.ordering import as_written
 from derivkit.handouts.model import Handout
 
 DATE = "2024-01-01"
@@ -70,7 +71,8 @@ def test_worksheet_shows_no_blank_result_nor_its_rule_and_the_key_shows_them(ver
     for number, row in blanks.items():
         step = steps[number]
         assert row.rule == row.justification == ""
-        answer = to_latex(step.relation.rhs)
+        with as_written(derivation.written):  # a step written as text prints in the order written
+            answer = to_latex(step.relation.rhs)
         for text in ws_texts:
             if not step.relation.rhs.is_Atom:  # a lone symbol appears everywhere
                 assert answer not in text, f"step {number}'s result is on the {derivation_id} worksheet"

@@ -16,7 +16,7 @@ from derivkit.errors import DerivkitError
 
 #: Subcommand modules, in the order they appear in --help. A module that is not present
 #: (a feature still being built) is skipped.
-SUBCOMMANDS = ("derivations", "build", "check", "steps", "grade", "gradescope", "export")
+SUBCOMMANDS = ("new", "derivations", "build", "check", "steps", "grade", "gradescope", "export")
 
 EXIT_INVALID = 2
 

@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from derivkit.cli.derivations import add_course_option, course_of
 from derivkit.handouts import MD_FLAVORS
 from derivkit.handouts.build import DEFAULT_OUT, FORMATS, BuildResult, build
 from derivkit.handouts.model import VARIANTS
@@ -49,12 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--force", action="store_true", help="ignore the cache: re-verify, redraw, recompile")
     parser.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                         help="no progress bar (it is shown on a terminal only anyway)")
+    add_course_option(parser)
     parser.set_defaults(handler=run_build)
 
 
 def run_build(args: argparse.Namespace) -> int:
     result = build(args.out, formats=args.formats, only=args.only, variants=args.variants, date=args.date,
-                   force=args.force, progress=args.progress, md_flavor=args.md_flavor)
+                   force=args.force, progress=args.progress, md_flavor=args.md_flavor, course=course_of(args))
     _print_summary(result)
     return result.exit_status
 
@@ -62,7 +64,10 @@ def run_build(args: argparse.Namespace) -> int:
 def _print_summary(result: BuildResult) -> None:
     for report in result.reports.values():
         for failure in report.failures:
-            print(f"{report.id}: step {failure.index} FAILED: {failure.message}")
+            where = f" ({failure.where})" if failure.where else ""
+            print(f"{report.id}: step {failure.index}{where} FAILED: {failure.message}")
+        for problem in report.problems:
+            print(f"{report.id}: exercise error: {problem}")
     count = len(result.reports)
     if result.up_to_date:
         print(f"{count} handout{'s' if count != 1 else ''} in {result.out}/ up to date "

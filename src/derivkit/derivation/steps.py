@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
@@ -52,16 +52,37 @@ class StepVerdict:
     message: str
     method: str | None = None
     counterexample: Counterexample | None = None
+    #: Where the step was stated: ``file.py:LINE`` of the script (set when a derivation is verified).
+    where: str = ""
+    #: On a failure: what was stated and what it was compared with, as (label, text) pairs.
+    forms: tuple[tuple[str, str], ...] = ()
+    #: On a failure: the step kind that fits what was written, when one does.
+    suggestion: str = ""
+    #: The earlier failed step this one fails only because of (its form was wrong); None for a mistake of its own.
+    depends_on: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.status in ("proved", "numeric")
+
+    @property
+    def own_failure(self) -> bool:
+        """A failure that is a mistake of its own, not the consequence of an earlier wrong form."""
+        return not self.ok and self.depends_on is None
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"index": self.index, "verdict": self.status,
                                    "seconds": round(self.seconds, 4), "message": self.message}
         if self.counterexample is not None:
             data["counterexample"] = self.counterexample.to_dict()
+        if self.where:
+            data["where"] = self.where
+        if self.forms:
+            data["forms"] = dict(self.forms)
+        if self.suggestion:
+            data["suggestion"] = self.suggestion
+        if self.depends_on is not None:
+            data["depends_on"] = self.depends_on
         return data
 
 
@@ -133,6 +154,23 @@ class Step(ABC):
     def check(self, ctx: Context) -> StepVerdict:
         """Verify the step on the domain."""
 
+    # -- saying what is wrong (used only once a step failed) ------------------------------
+    def forms(self) -> tuple[tuple[str, sp.Basic | Relation], ...]:
+        """What was stated and what it was checked against, for the failure message."""
+        return ()
+
+    def rebased(self, previous: sp.Expr | Relation) -> Step | None:
+        """This step taken from ``previous`` instead of the form it was written after (None: cannot)."""
+        return None
+
+    def sound_form(self) -> sp.Expr | Relation | None:
+        """The form that truly follows from this step's starting form (what should have been written)."""
+        return None
+
+    def suggest(self, ctx: Context) -> str:
+        """The step kind that fits what was written, when another kind does ('' if none)."""
+        return ""
+
 
 @dataclass(frozen=True)
 class Rewrite(Step):
@@ -151,6 +189,25 @@ class Rewrite(Step):
         before, after = apply_facts(self.before, self.needs), apply_facts(self.after, self.needs)
         return combine(self.index, start, [("the rewrite", ctx.equal(before, after))])
 
+    def forms(self) -> tuple[tuple[str, sp.Basic | Relation], ...]:
+        return (("stated", self.after), ("previous form", self.before))
+
+    def rebased(self, previous: sp.Expr | Relation) -> Step | None:
+        return replace(self, before=previous) if isinstance(previous, sp.Basic) else None
+
+    def sound_form(self) -> sp.Expr | Relation | None:
+        return self.before
+
+    def suggest(self, ctx: Context) -> str:
+        for var in sorted(self.before.free_symbols, key=str):
+            if _holds(ctx, sp.diff(self.before, var), self.after):
+                return f"the stated form is the derivative by {var}: use differentiate({var}, ...)"
+        for op, method in (("<=", "is_nonnegative"), (">=", "is_nonpositive")):
+            if _holds_sign(ctx, self.after - self.before, method):
+                return (f"the stated form is not equal to the previous one but the previous is {op} it: "
+                        f"use compare({op!r}, ...)")
+        return ""
+
 
 @dataclass(frozen=True)
 class Operation(Step):
@@ -166,6 +223,9 @@ class Operation(Step):
     #: The result equals the input (substituting a definition): the chain stays an identity.
     preserves: bool = field(default=False, kw_only=True)
     kind: str = field(default="operation", kw_only=True)
+    #: The operation itself, to redo it from a corrected form (not part of what the step states).
+    redo: Callable[[sp.Expr], sp.Expr] | None = field(default=None, kw_only=True, compare=False,
+                                                     metadata={"fingerprint": False})
 
     @property
     def relation(self) -> Relation:
@@ -178,6 +238,17 @@ class Operation(Step):
         stated = apply_facts(self.stated, self.needs)
         result = apply_facts(self.result, self.needs)
         return combine(self.index, start, [("the stated result", ctx.equal(result, stated))])
+
+    def forms(self) -> tuple[tuple[str, sp.Basic | Relation], ...]:
+        return (("stated", self.stated if self.stated is not None else self.result), ("computed", self.result))
+
+    def rebased(self, previous: sp.Expr | Relation) -> Step | None:
+        if self.redo is None or not isinstance(previous, sp.Basic):
+            return None
+        return replace(self, result=self.redo(previous))
+
+    def sound_form(self) -> sp.Expr | Relation | None:
+        return self.result
 
 
 @dataclass(frozen=True)
@@ -200,6 +271,18 @@ class EquationRewrite(Step):
             return combine(self.index, start, [("the left side", left), ("the right side", right)])
         moved = ctx.equal(self.before.lhs - self.before.rhs, self.after.lhs - self.after.rhs)
         return combine(self.index, start, [("moving terms across (old lhs - rhs = new lhs - rhs)", moved)])
+
+    def forms(self) -> tuple[tuple[str, sp.Basic | Relation], ...]:
+        return (("stated", self.after), ("previous form", self.before))
+
+    def rebased(self, previous: sp.Expr | Relation) -> Step | None:
+        return replace(self, before=previous) if isinstance(previous, Relation) else None
+
+    def sound_form(self) -> sp.Expr | Relation | None:
+        return self.before
+
+    def suggest(self, ctx: Context) -> str:
+        return suggest_equation_step(ctx, self.before, self.after)
 
 
 @dataclass(frozen=True)
@@ -234,6 +317,18 @@ class ApplyToBothSides(Step):
         ]
         return combine(self.index, start, claims)
 
+    def forms(self) -> tuple[tuple[str, sp.Basic | Relation], ...]:
+        return (("stated", self.after), ("computed", self._applied()))
+
+    def _applied(self) -> Relation:
+        return Relation(self.function(self.before.lhs), self.function(self.before.rhs))
+
+    def rebased(self, previous: sp.Expr | Relation) -> Step | None:
+        return replace(self, before=previous) if isinstance(previous, Relation) else None
+
+    def sound_form(self) -> sp.Expr | Relation | None:
+        return self._applied()
+
 
 @dataclass(frozen=True)
 class Compare(Step):
@@ -256,6 +351,12 @@ class Compare(Step):
         before, after = apply_facts(self.before, self.needs), apply_facts(self.after, self.needs)
         verdict = decide(before, after, self.op, ctx.domains, budget=ctx.budget)
         return combine(self.index, start, [(f"the claim {self.op}", verdict)])
+
+    def forms(self) -> tuple[tuple[str, sp.Basic | Relation], ...]:
+        return (("stated", self.after), ("previous form", self.before))
+
+    def rebased(self, previous: sp.Expr | Relation) -> Step | None:
+        return replace(self, before=previous) if isinstance(previous, sp.Basic) else None
 
 
 @dataclass(frozen=True)
@@ -292,3 +393,52 @@ class SolveFor(Step):
         if self.stated is not None:
             claims.append(("the stated solution", ctx.equal(solution, self.stated)))
         return combine(self.index, start, claims)
+
+    def forms(self) -> tuple[tuple[str, sp.Basic | Relation], ...]:
+        solutions = self.solutions
+        computed = solutions[0] if len(solutions) == 1 else sp.FiniteSet(*solutions)
+        return (("stated", self.relation), ("computed", Relation(self.variable, computed)))
+
+    def rebased(self, previous: sp.Expr | Relation) -> Step | None:
+        return replace(self, before=previous) if isinstance(previous, Relation) else None
+
+    def sound_form(self) -> sp.Expr | Relation | None:
+        solutions = self.solutions
+        return Relation(self.variable, solutions[0]) if len(solutions) == 1 else None
+
+
+#: Functions an author may have applied to both sides (tried, in this order, to suggest apply()).
+_MONOTONE = (("exp", sp.exp), ("log", sp.log))
+
+
+def suggest_equation_step(ctx: Context, before: Relation, after: Relation) -> str:
+    """Which step kind turns ``before`` into ``after``: applying a function or a factor to both
+    sides, or solving for a variable ('' when none is found)."""
+    for name, function in _MONOTONE:
+        if _holds(ctx, function(before.lhs), after.lhs) and _holds(ctx, function(before.rhs), after.rhs):
+            return f"both sides went through {name}: use apply(sp.{name}, lhs, rhs)"
+    if before.lhs != 0 and before.rhs != 0:
+        factor = sp.simplify(after.lhs / before.lhs)
+        if factor != 1 and factor.is_finite is not False and _holds(ctx, factor * before.rhs, after.rhs):
+            shown = sp.sstr(factor)
+            return f"both sides were multiplied by {shown}: use apply(lambda side: side * ({shown}), lhs, rhs)"
+    if isinstance(after.lhs, sp.Symbol) and after.lhs not in after.rhs.free_symbols:
+        found = sp.solve(sp.Eq(before.lhs, before.rhs, evaluate=False), after.lhs)
+        if len(found) == 1 and _holds(ctx, found[0], after.rhs):
+            return f"the stated form solves the equation for {after.lhs}: use solve_for({after.lhs}, ...)"
+    return ""
+
+
+def _holds(ctx: Context, a: sp.Expr, b: sp.Expr) -> bool:
+    """A quick equality for suggestions (a short budget: a suggestion is a hint, never a verdict)."""
+    try:
+        return equivalent(a, b, ctx.domains, budget=min(ctx.budget, 2.0)).equivalent
+    except Exception:
+        return False
+
+
+def _holds_sign(ctx: Context, expr: sp.Expr, predicate: str) -> bool:
+    try:
+        return bool(expr != 0) and holds_everywhere(expr, ctx.domains, predicate)
+    except Exception:
+        return False

@@ -20,7 +20,8 @@ import sympy as sp
 
 from derivkit.errors import DomainError
 
-Kind = Literal["real", "positive", "negative", "nonnegative", "nonzero", "integer", "interval"]
+Kind = Literal["real", "positive", "negative", "nonnegative", "nonzero", "integer", "positive integer",
+               "nonnegative integer", "interval"]
 
 _ASSUMPTIONS: dict[str, dict[str, bool]] = {
     "real": {"real": True},
@@ -29,8 +30,12 @@ _ASSUMPTIONS: dict[str, dict[str, bool]] = {
     "nonnegative": {"nonnegative": True},
     "nonzero": {"real": True, "nonzero": True},
     "integer": {"integer": True},
+    "positive integer": {"integer": True, "positive": True},
+    "nonnegative integer": {"integer": True, "nonnegative": True},
     "interval": {"real": True},
 }
+#: The integer kinds: sampled among integers, shown as Z, N or N_0.
+_INTEGER_KINDS = ("integer", "positive integer", "nonnegative integer")
 
 _NICE_REALS = ["1/2", "-3/2", "2", "-1/3", "3", "-2", "7/10", "-5/4", "1/10", "-7", "13/4", "-1/2",
                "1/3", "-3", "5/3", "1", "-2/3", "5", "-1", "9/4"]
@@ -108,6 +113,8 @@ class Domain:
             "nonnegative": lambda: bool(v >= 0),
             "nonzero": lambda: bool(v != 0),
             "integer": lambda: bool(v.is_integer),
+            "positive integer": lambda: bool(v.is_integer and v > 0),
+            "nonnegative integer": lambda: bool(v.is_integer and v >= 0),
             "interval": lambda: bool(
                 (v > self.lower or (self.lower_closed and v == self.lower))
                 and (v < self.upper or (self.upper_closed and v == self.upper))
@@ -124,7 +131,7 @@ class Domain:
         return points[:count]
 
     def _nice(self) -> list[str]:
-        if self.kind == "integer":
+        if self.kind in _INTEGER_KINDS:
             return _NICE_INTEGERS
         if self.kind in ("positive", "nonnegative"):
             return _NICE_POSITIVE
@@ -138,8 +145,9 @@ class Domain:
         return _NICE_REALS
 
     def _random(self, rng: random.Random) -> Fraction:
-        if self.kind == "integer":
-            return Fraction(rng.randint(-40, 40))
+        if self.kind in _INTEGER_KINDS:
+            low = {"positive integer": 1, "nonnegative integer": 0}.get(self.kind, -40)
+            return Fraction(rng.randint(low, 40))
         if self.kind == "interval" and self.lower.is_finite and self.upper.is_finite:
             lo, hi = Fraction(str(self.lower)), Fraction(str(self.upper))
             u = Fraction(rng.randint(1, 999), 1000)
@@ -171,6 +179,8 @@ class Domain:
             "nonnegative": r"[0, \infty)",
             "nonzero": r"\mathbb{R} \setminus \{0\}",
             "integer": r"\mathbb{Z}",
+            "positive integer": r"\mathbb{N}",
+            "nonnegative integer": r"\mathbb{N}_0",
         }
         if self.kind in sets:
             return sets[self.kind]
@@ -209,10 +219,11 @@ def _parse_bound(text: str, whole: str) -> sp.Expr:
 
 
 def parse_domain(text: str | Domain) -> Domain:
-    """Parse a contract domain string: real, positive, ..., integer, (a,b), [a,b], (a,b], [a,b)."""
+    """Parse a contract domain string: real, positive, ..., integer, positive integer, nonnegative
+    integer, (a,b), [a,b], (a,b], [a,b)."""
     if isinstance(text, Domain):
         return text
-    cleaned = text.strip().lower()
+    cleaned = " ".join(text.strip().lower().split())
     if cleaned in _ASSUMPTIONS and cleaned != "interval":
         return Domain(cleaned)  # type: ignore[arg-type]
     match = _INTERVAL.match(cleaned)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from derivkit.errors import DerivkitError
-from derivkit.handouts.model import VARIANTS, Handout, IndexEntry, IndexPart, Variant
+from derivkit.handouts.model import VARIANTS, CourseInfo, Handout, IndexEntry, IndexPart, Variant
 
 if TYPE_CHECKING:
     from derivkit.derivation.derivation import Derivation, DerivationReport
@@ -48,11 +48,12 @@ def build_date(date: dt.date | str | None = None) -> str:
 
 
 def handout(derivation: Derivation, report: DerivationReport, variant: Variant = "handout", *,
-            date: dt.date | str | None = None, figures: Sequence[str] | None = None) -> Handout:
+            date: dt.date | str | None = None, figures: Sequence[str] | None = None,
+            course: CourseInfo | None = None) -> Handout:
     """The render model of one derivation in one variant (see :func:`derivkit.handouts.assemble.handout`)."""
     from derivkit.handouts import assemble
 
-    return assemble.handout(derivation, report, variant, date=build_date(date), figures=figures)
+    return assemble.handout(derivation, report, variant, date=build_date(date), figures=figures, course=course)
 
 
 def _flavor(flavor: str) -> str:
@@ -82,15 +83,18 @@ def latex(model: Handout) -> str:
     return render(TEMPLATES["tex"], h=model)
 
 
-def index(parts: Sequence[IndexPart], date: str, fmt: str = "md", flavor: str = MD_FLAVORS[0]) -> str:
+def index(parts: Sequence[IndexPart], date: str, fmt: str = "md", flavor: str = MD_FLAVORS[0], *,
+          course: CourseInfo | None = None, keys: bool = False) -> str:
     """The index page (``fmt`` md or html): every handout with its verification status, in the
-    suggested reading order."""
+    suggested reading order. ``keys=False``: the students' index (handouts and worksheets);
+    ``keys=True``: the answer keys' index. ``course`` heads it with the course's title and author."""
     from derivkit.handouts.environment import render
 
-    return render(INDEX_TEMPLATES[fmt], parts=list(parts), date=date, flavor=_flavor(flavor), katex=KATEX_DIR)
+    return render(INDEX_TEMPLATES[fmt], parts=list(parts), date=date, flavor=_flavor(flavor), katex=KATEX_DIR,
+                  course=course or CourseInfo(), keys=keys)
 
 
 __all__ = [
-    "KATEX_DIR", "MD_FLAVORS", "VARIANTS", "Handout", "IndexEntry", "IndexPart", "Variant", "build_date", "handout",
-    "html", "index", "latex", "markdown",
+    "KATEX_DIR", "MD_FLAVORS", "VARIANTS", "CourseInfo", "Handout", "IndexEntry", "IndexPart", "Variant", "build_date",
+    "handout", "html", "index", "latex", "markdown",
 ]

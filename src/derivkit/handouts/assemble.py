@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
 import sympy as sp
 
@@ -37,6 +38,7 @@ from derivkit.handouts.hiding import Hider
 from derivkit.handouts.latex_printer import to_latex
 from derivkit.handouts.model import (
     ChainView,
+    CourseInfo,
     ExampleView,
     ExerciseView,
     FailureView,
@@ -51,6 +53,7 @@ from derivkit.handouts.model import (
     Variant,
     VerdictView,
 )
+from derivkit.ordering import as_written
 from derivkit.parsing.printer import answer_text
 
 RELATIONS = {"=": "=", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">", "!=": r"\ne"}
@@ -135,13 +138,14 @@ def _prose_pair(hider: Hider, rule: str, justification: str, hidden: bool = Fals
 def _results(derivation: Derivation, hider: Hider, variant: Variant) -> tuple[ResultView, ...]:
     titles = {c.conclusion: c.title for c in derivation.chains if c.conclusion}
     views = []
-    for name, rel in derivation.results.items():
+    main = derivation.main_result
+    for name, rel in sorted(derivation.results.items(), key=lambda item: item[0] != main):
         fill = hider.reveals(rel.rhs)
         hidden = fill and variant == "worksheet"
         views.append(ResultView(name, to_latex(rel.lhs), RELATIONS.get(rel.op, rel.op),
                                 "" if hidden else to_latex(rel.rhs), hidden,
                                 _layout(rel.lhs, rel.rhs, 0.0, blank=hidden), titles.get(name, ""),
-                                highlight=fill and variant == "key"))
+                                highlight=fill and variant == "key", main=name == main))
     return tuple(views)
 
 
@@ -189,17 +193,20 @@ def check_command(text: str, exercise: Exercise, derivation: Derivation) -> str:
     return " ".join(parts)
 
 
-def figure_views(names: Iterable[str], hider: Hider | None = None) -> tuple[FigureView, ...]:
+def figure_views(names: Iterable[str], hider: Hider | None = None, module: Path | None = None,
+                 captions: Mapping[str, str] | None = None) -> tuple[FigureView, ...]:
     """The figures as a variant shows them: on a worksheet, none whose labels state a hidden answer,
-    and captions without the sentences that do."""
+    and captions without the sentences that do. A caption given where the figure is used
+    (``captions``) comes before the figure's own; ``module`` is the course's figures module."""
     from derivkit.handouts.figures import spec
 
     views = []
     for name in names:
-        figure = spec(name)
+        figure = spec(name, module)
         if hider is not None and hider.active and hider.any_reveals(figure.formulas):
             continue
-        caption = figure.caption if hider is None else hider.prose(figure.caption)
+        text = (captions or {}).get(name, figure.caption)
+        caption = text if hider is None else hider.prose(text)
         views.append(FigureView(name, caption, f"figures/{name}.svg", f"figures/{name}.pdf"))
     return tuple(views)
 
@@ -223,6 +230,8 @@ def prose_fields(derivation: Derivation) -> Iterator[tuple[str, str]]:
         yield f"text of example {number}", example.text
     for number, exercise in enumerate(derivation.exercises, start=1):
         yield f"prompt of exercise {number}", exercise.prompt
+    for name, caption in derivation.captions.items():
+        yield f"caption of figure {name!r}", caption
 
 
 def check_prose(derivation: Derivation) -> None:
@@ -235,10 +244,17 @@ def check_prose(derivation: Derivation) -> None:
 
 
 def handout(derivation: Derivation, report: DerivationReport, variant: Variant = "handout", *,
-            date: dt.date | str | None = None, figures: Sequence[str] | None = None) -> Handout:
+            date: dt.date | str | None = None, figures: Sequence[str] | None = None,
+            course: CourseInfo | None = None) -> Handout:
     """The render model of one derivation in one variant (``figures`` defaults to the derivation's).
     Raises DerivationError when the prose has an unpaired ``$`` (see :mod:`derivkit.derivation.prose`)."""
     check_prose(derivation)
+    with as_written(derivation.written):
+        return _handout(derivation, report, variant, date, figures, course)
+
+
+def _handout(derivation: Derivation, report: DerivationReport, variant: Variant, date: dt.date | str | None,
+             figures: Sequence[str] | None, course: CourseInfo | None) -> Handout:
     verdicts = {v.index: v for v in report.steps}
     hider = Hider(derivation, active=variant == "worksheet")
     chains = tuple(_chain_view(i, c, verdicts, variant, hider) for i, c in enumerate(derivation.chains, start=1))
@@ -254,8 +270,10 @@ def handout(derivation: Derivation, report: DerivationReport, variant: Variant =
     failures = tuple(FailureView(v.index, rules.get(v.index, ""), titles.get(v.index, ""), verdict_view(v))
                      for v in report.failures)
     counts = {s: sum(1 for v in report.steps if v.status == s) for s in ("proved", "numeric", "failed")}
-    footer = Footer(derivkit.__version__, sp.__version__, build_date(date), report.verified, **counts)
+    footer = Footer(derivkit.__version__, sp.__version__, build_date(date), report.verified, **counts,
+                    course=course or CourseInfo())
     figure_names = derivation.figures if figures is None else figures
     return Handout(derivation.id, derivation.title, hider.prose(derivation.motivation), variant, symbols, chains,
-                   _results(derivation, hider, variant), examples, figure_views(figure_names, hider), exercises,
+                   _results(derivation, hider, variant), examples,
+                   figure_views(figure_names, hider, derivation.figures_module, derivation.captions), exercises,
                    failures, footer)

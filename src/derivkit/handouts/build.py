@@ -24,7 +24,7 @@ import json
 import platform
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
@@ -39,7 +39,7 @@ from derivkit.derivation.steps import StepVerdict
 from derivkit.engine.verdict import Counterexample
 from derivkit.errors import DerivkitError
 from derivkit.handouts import sources
-from derivkit.handouts.model import IndexEntry, IndexPart, Variant
+from derivkit.handouts.model import CourseInfo, IndexEntry, IndexPart, Variant
 from derivkit.handouts.pdf import INSTALL_HINT, LatexError, compile_pdf, latexmk_available
 
 DEFAULT_OUT = Path("build/handouts")
@@ -51,6 +51,8 @@ VERIFIER = ("derivkit.derivation",)
 RENDERER = ("derivkit.handouts", "derivkit.handouts.assemble", "derivkit.handouts.environment")
 FIGURES = ("derivkit.handouts.figures",)
 BUILDER = ("derivkit.handouts.build",)
+#: The index pages and the variants each links: students never see a key in index.md.
+INDEXES: dict[str, tuple[Variant, ...]] = {"index": ("handout", "worksheet"), "keys": ("key",)}
 
 
 @dataclass
@@ -107,22 +109,36 @@ def render_key(root: Path | None = None) -> str:
     return digest(derivkit.__version__, sp.__version__, _files_digest(files, root))
 
 
-def inputs_stamp(folder: Path, options: dict[str, object], root: Path | None = None) -> str:
-    """Everything a build's output is a function of; equal stamps mean nothing to do: the course's
-    scripts, the derivkit modules they and the build import, the templates, the tool versions."""
+def course_figures_key(course: registry.Course, root: Path | None = None) -> str:
+    """The source of a course's figures module and of the derivkit modules it imports ('' without one):
+    part of the key of every figure the course draws itself."""
     root = root or PACKAGE_DIR
-    scripts = [*folder.glob("*.py"), *folder.glob("*.toml")]
+    module = course.figures_module
+    if module is None:
+        return ""
+    imported = sources.closure_of_files([module], root)
+    return digest(_files_digest([module], module.parent), _files_digest(imported, root))
+
+
+def inputs_stamp(course: registry.Course | Path, options: dict[str, object], root: Path | None = None) -> str:
+    """Everything a build's output is a function of; equal stamps mean nothing to do: the course's
+    scripts, course.toml and figures module, the derivkit modules they and the build import, the
+    templates, the tool versions."""
+    root = root or PACKAGE_DIR
+    course = course if isinstance(course, registry.Course) else registry.read_course(course)
+    files = course.inputs
     package = {*sources.closure((*BUILDER, *VERIFIER, *RENDERER, *FIGURES), root),
-               *sources.closure_of_files(folder.glob("*.py"), root), *sources.templates(root),
-               *sources.static(root)}
-    return digest(_files_digest(scripts, folder), _files_digest(package, root),
+               *sources.closure_of_files(files and [f for f in files if f.suffix == ".py"], root),
+               *sources.templates(root), *sources.static(root)}
+    return digest(_files_digest(files, course.root), _files_digest(package, root),
                   sp.__version__, version("matplotlib"), platform.python_version(),
                   json.dumps(options, sort_keys=True, default=str))
 
 
 def content_text(derivation: Derivation) -> str:
     """What a handout shows beyond the verified steps (prose, examples, exercises, figures)."""
-    parts = [derivation.title, derivation.motivation, derivation.fingerprint(), repr(derivation.figures)]
+    parts = [derivation.title, derivation.motivation, derivation.fingerprint(), repr(derivation.figures),
+             repr(sorted(derivation.captions.items()))]
     parts += [f"{v.symbol!r}|{v.domain}|{v.meaning}" for v in derivation.variables]
     parts += [f"{c.title}|{c.intro}|{c.premise}|{c.start_expr!r}|{c.premise_rule}|{c.premise_justification}"
               f"|{c.conclusion}" for c in derivation.chains]
@@ -163,12 +179,14 @@ class BuildState:
         if not entry or (fingerprint is not None and entry["fingerprint"] != fingerprint):
             return None
         steps = tuple(StepVerdict(**{**s, "counterexample": Counterexample(**s["counterexample"])
-                                     if s.get("counterexample") else None}) for s in entry["steps"])
-        return DerivationReport(derivation_id, entry["title"], steps)
+                                     if s.get("counterexample") else None,
+                                     "forms": tuple(tuple(pair) for pair in s.get("forms", ()))})
+                      for s in entry["steps"])
+        return DerivationReport(derivation_id, entry["title"], steps, tuple(entry.get("problems", ())))
 
     def remember(self, derivation: Derivation, report: DerivationReport) -> None:
         self.verdicts[derivation.id] = {"fingerprint": derivation.fingerprint(), "title": derivation.title,
-                                        "steps": [asdict(s) for s in report.steps]}
+                                        "steps": [asdict(s) for s in report.steps], "problems": list(report.problems)}
 
     def unchanged(self, out: Path, stamp: str, only: Sequence[str] | None) -> dict[str, DerivationReport] | None:
         """The last run's reports when its stamp matches and its outputs are all still there."""
@@ -194,9 +212,13 @@ class Builder:
     """One run of the build; use :func:`build`."""
 
     def __init__(self, out: Path, formats: Sequence[str], variants: Sequence[Variant], date: str, force: bool,
-                 budget: float, echo: Callable[[str], None], md_flavor: str = render.MD_FLAVORS[0]) -> None:
+                 budget: float, echo: Callable[[str], None], md_flavor: str = render.MD_FLAVORS[0],
+                 course: registry.Course | None = None) -> None:
         self.out, self.formats, self.variants, self.date = out, tuple(formats), tuple(variants), date
         self.md_flavor = md_flavor
+        self.course = course or registry.builtin_course()
+        self.info = CourseInfo(self.course.title, self.course.author, self.course.institution)
+        self.own_figures_key = course_figures_key(self.course)
         self.force, self.budget, self.echo = force, budget, echo
         self.state = BuildState(out / STATE_FILE, engine_key())
         self.result = BuildResult(out, pdf_skipped="pdf" in formats and not latexmk_available())
@@ -210,7 +232,9 @@ class Builder:
             report = derivation.verify(budget=self.budget)
             self.state.remember(derivation, report)
             self.result.verified_now.append(derivation.id)
-        return report
+            return report
+        # where a step was stated is not part of the fingerprint (moving a line re-verifies nothing)
+        return replace(report, steps=tuple(replace(v, where=derivation.where(v.index)) for v in report.steps))
 
     def produce(self, name: str, key: str, make: Callable[[], str | bytes | None]) -> None:
         """Make ``out/name`` unless its recorded input key is unchanged (``make`` returning None wrote it)."""
@@ -227,17 +251,22 @@ class Builder:
         self.result.reports[derivation.id] = report
         web = "md" in self.formats or "html" in self.formats
         fmts = (["svg"] if web else []) + (["pdf"] if self.want_tex else [])
+        from derivkit.handouts import figures as plots  # deferred: a cached rebuild never draws
+
         figures = {}
+        own = plots.course_figures(derivation.figures_module)
         for fig in derivation.figures:
             for fmt in fmts:
                 name = f"figures/{fig}.{fmt}"
-                figures[name] = digest(self.plots_key, name)
-                self.produce(name, figures[name], partial(_draw, fig, self.out / "figures", fmt))
+                figures[name] = digest(self.plots_key, name, self.own_figures_key if fig in own else "")
+                self.produce(name, figures[name],
+                             partial(_draw, fig, self.out / "figures", fmt, derivation.figures_module))
         verdicts = [(v.index, v.status, v.message, v.counterexample and v.counterexample.to_dict())
                     for v in report.steps]  # not the seconds: a re-verification alone changes no handout
-        base = digest(content_text(derivation), json.dumps(verdicts, default=str), self.date, self.render_key)
+        base = digest(content_text(derivation), json.dumps(verdicts, default=str), self.date, self.render_key,
+                      repr(self.info))
         for variant in self.variants:
-            model = _Lazy(partial(render.handout, derivation, report, variant, date=self.date))
+            model = _Lazy(partial(render.handout, derivation, report, variant, date=self.date, course=self.info))
             name = stem(derivation.id, variant)
             if "md" in self.formats:
                 self.produce(f"{name}.md", digest(base, variant, "md", self.md_flavor),
@@ -264,7 +293,25 @@ class Builder:
             self.echo(f"derivkit: error: {exc}")
 
     def index(self, known: Sequence[Derivation], course: Sequence[registry.CoursePart]) -> None:
-        entries = {d.id: IndexEntry(d.id, e["title"], e["verified"], e["summary"], self._files(d.id))
+        """``index.md`` for students (handouts and worksheets) and, when keys were built, ``keys.md``
+        for the instructor: index.md can be handed out, it links to no answer key (likewise .html)."""
+        for stem_, variants in INDEXES.items():
+            parts = self._index_parts(known, course, variants)
+            keys = stem_ != "index"
+            for fmt in ("md", "html"):
+                name = f"{stem_}.{fmt}"
+                if (fmt != "md" and fmt not in self.formats) or (keys and not any(e.files for p in parts
+                                                                                    for e in p.entries)):
+                    (self.out / name).unlink(missing_ok=True)
+                    continue
+                self.state.outputs.append(name)
+                page = render.index(parts, self.date, fmt, self.md_flavor, course=self.info, keys=keys)
+                if write_if_changed(self.out / name, page):
+                    self.result.written.append(self.out / name)
+
+    def _index_parts(self, known: Sequence[Derivation], course: Sequence[registry.CoursePart],
+                     variants: tuple[Variant, ...]) -> list[IndexPart]:
+        entries = {d.id: IndexEntry(d.id, e["title"], e["verified"], e["summary"], self._files(d.id, variants))
                    for d in known if (e := self.state.index.get(d.id))}
         ordered = [(p, tuple(entries[i] for i in p.ids if i in entries)) for p in course]
         parts = [IndexPart(p.title, p.about, shown, n) for n, (p, shown) in enumerate((o for o in ordered if o[1]), 1)]
@@ -272,11 +319,7 @@ class Builder:
         rest = tuple(e for i, e in entries.items() if i not in listed)
         if rest:
             parts.append(IndexPart("Further handouts" if course else "", "", rest))
-        for fmt in ("md", "html"):
-            if fmt == "md" or fmt in self.formats:
-                self.state.outputs.append(f"index.{fmt}")
-                if write_if_changed(self.out / f"index.{fmt}", render.index(parts, self.date, fmt, self.md_flavor)):
-                    self.result.written.append(self.out / f"index.{fmt}")
+        return parts
 
     def katex(self) -> None:
         """The bundled KaTeX beside the HTML pages (each file keyed by its own bytes)."""
@@ -285,16 +328,16 @@ class Builder:
             name = f"{render.KATEX_DIR}/{path.relative_to(PACKAGE_DIR / sources.KATEX).as_posix()}"
             self.produce(name, digest(data), partial(bytes, data))
 
-    def _files(self, derivation_id: str) -> tuple[tuple[str, str], ...]:
+    def _files(self, derivation_id: str, variants: tuple[Variant, ...]) -> tuple[tuple[str, str], ...]:
         names = [(ext if v == "handout" else f"{v} {ext}", f"{stem(derivation_id, v)}.{ext}")
-                 for v in render.VARIANTS for ext in FORMATS]
+                 for v in variants for ext in FORMATS]
         return tuple((label, name) for label, name in names if (self.out / name).exists())
 
 
-def _draw(name: str, folder: Path, fmt: str) -> None:
+def _draw(name: str, folder: Path, fmt: str, module: Path | None) -> None:
     from derivkit.handouts import figures as plots
 
-    plots.write_figure(name, folder, fmt)
+    plots.write_figure(name, folder, fmt, module)
 
 
 def _compile(tex: Path) -> None:
@@ -322,18 +365,29 @@ class _Lazy:
 def summary(report: DerivationReport) -> str:
     counts = {s: sum(1 for v in report.steps if v.status == s) for s in ("proved", "numeric", "failed")}
     if not report.verified:
-        return f"FAILED at step {', '.join(str(v.index) for v in report.failures)}"
+        own = [str(v.index) for v in report.mistakes]
+        dependent = [str(v.index) for v in report.failures if not v.own_failure]
+        text = f"FAILED at step {', '.join(own)}" if own else "FAILED"
+        if dependent:
+            several = len(dependent) > 1
+            steps, verb = ("steps", "follow") if several else ("step", "follows")
+            text += f" ({steps} {', '.join(dependent)} only {verb} from it)"
+        if report.problems:
+            text += f"; {len(report.problems)} exercise error{'s' if len(report.problems) > 1 else ''}"
+        return text
     return f"{counts['proved']} proved" + (f", {counts['numeric']} numerically checked" if counts["numeric"] else "")
 
 
 def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, only: Sequence[str] | None = None,
           variants: Sequence[Variant] = ("handout",), date: dt.date | str | None = None, force: bool = False,
           progress: bool | None = None, budget: float = 10.0, folder: Path | None = None,
-          echo: Callable[[str], None] | None = None, md_flavor: str = render.MD_FLAVORS[0]) -> BuildResult:
+          echo: Callable[[str], None] | None = None, md_flavor: str = render.MD_FLAVORS[0],
+          course: registry.Course | None = None) -> BuildResult:
     """Build handouts into ``out``: ``<id>.md/.tex/.pdf/.html`` (``<id>-worksheet.*``, ``<id>-key.*`` for the
-    other variants), ``figures/``, ``index.md`` (and ``index.html`` and ``katex/`` with html). ``pdf`` implies
-    the .tex; ``md_flavor`` is the Markdown dialect (``render.MD_FLAVORS``). ``progress=None``: a bar on a
-    terminal."""
+    other variants), ``figures/``, ``index.md`` for students (handouts and worksheets) and ``keys.md`` for
+    the answer keys (and ``index.html``, ``keys.html`` and ``katex/`` with html). ``pdf`` implies the .tex;
+    ``md_flavor`` is the Markdown dialect (``render.MD_FLAVORS``). ``progress=None``: a bar on a terminal.
+    The course is ``course``, else the course in ``folder``, else the built-in one."""
     bad = sorted(set(formats) - set(FORMATS)) + sorted(set(variants) - set(render.VARIANTS))
     if bad:
         raise DerivkitError(f"unknown format or variant {', '.join(bad)}; formats: {', '.join(FORMATS)}; "
@@ -341,14 +395,14 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
     if md_flavor not in render.MD_FLAVORS:
         raise DerivkitError(f"unknown Markdown flavor {md_flavor!r}; use one of {', '.join(render.MD_FLAVORS)}")
     say = echo or (lambda line: print(line, file=sys.stderr))
-    folder = folder or registry.derivations_dir()
-    builder = Builder(Path(out), formats, variants, render.build_date(date), force, budget, say, md_flavor)
+    course = course or (registry.read_course(folder) if folder is not None else registry.builtin_course())
+    builder = Builder(Path(out), formats, variants, render.build_date(date), force, budget, say, md_flavor, course)
     if builder.result.pdf_skipped:
         say(INSTALL_HINT)
     options = {"formats": sorted(formats), "variants": sorted(variants), "only": sorted(only or []),
                "md_flavor": md_flavor,
                "date": builder.date, "budget": budget, "latexmk": not builder.result.pdf_skipped}
-    stamp, state = inputs_stamp(folder, options), builder.state
+    stamp, state = inputs_stamp(course, options), builder.state
     reports = None if force else state.unchanged(builder.out, stamp, only)
     if reports:
         builder.result.reports, builder.result.up_to_date = reports, True
@@ -357,12 +411,12 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
 
     from derivkit.handouts import figures as plots
 
-    known = registry.load_all(folder)
-    course = registry.course(folder)  # a bad reading order fails before anything is written
-    selected = [registry.load(i, folder) for i in dict.fromkeys(only)] if only else known
+    known = course.derivations()
+    parts = course.parts()  # a bad reading order fails before anything is written
+    selected = [course.load(i) for i in dict.fromkeys(only)] if only else known
     for derivation in selected:
         for name in derivation.figures:
-            plots.spec(name)  # an unknown figure name fails before anything is written
+            plots.spec(name, derivation.figures_module)  # an unknown figure name fails before anything is written
     if not only:
         state.outputs = []  # a full build lists its outputs afresh; --only adds to the last list
     bar = tqdm(selected, desc="derivkit build", unit="derivation", file=sys.stderr,
@@ -370,7 +424,7 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
     for derivation in bar:
         bar.set_postfix_str(derivation.id)
         builder.derivation(derivation)
-    builder.index(known, course)
+    builder.index(known, parts)
     if "html" in builder.formats:
         builder.katex()
     state.verdicts = {i: v for i, v in state.verdicts.items() if i in {d.id for d in known}}

@@ -15,7 +15,7 @@ from sympy.printing.conventions import requires_partial
 from sympy.printing.latex import LatexPrinter
 from sympy.simplify.radsimp import fraction
 
-from derivkit.ordering import factor_rank, ordered_terms, reorderable
+from derivkit.ordering import as_written, factor_rank, is_written, ordered_terms, reorderable
 
 
 class HandoutLatexPrinter(LatexPrinter):
@@ -40,6 +40,11 @@ class HandoutLatexPrinter(LatexPrinter):
             return "- " + self._print(args[1])  # -y at y = 1 reads "-1", not "(-1) 1"
         if len(args) == 2 and args[0] is sp.S.NegativeOne and isinstance(args[1], sp.Add):
             return r"- \left(%s\right)" % self._print(args[1])  # -(a/b + c/d) with brackets that grow
+        if is_written(expr) and args[0].is_Number and args[0].is_negative:  # -2 c cos t sin t as written
+            rest = args[1:] if args[0] is sp.S.NegativeOne else (-args[0], *args[1:])
+            positive = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+            with as_written([positive]):
+                return "- " + self._print(positive)
         if not reorderable(expr):
             return super()._print_Mul(expr)
         if expr.could_extract_minus_sign():
@@ -48,7 +53,8 @@ class HandoutLatexPrinter(LatexPrinter):
         if denom is not sp.S.One:
             return r"\frac{%s}{%s}" % (self._print(numer), self._print(denom))
         coeff, factors = expr.as_coeff_mul()
-        ordered = sorted(factors, key=lambda f: (factor_rank(f), sp.default_sort_key(f)))
+        ordered = factors if is_written(expr) else sorted(factors, key=lambda f: (factor_rank(f),
+                                                                                  sp.default_sort_key(f)))
         parts = [] if coeff is sp.S.One else [self._print(coeff)]
         for factor in ordered:
             text = self._print(factor)

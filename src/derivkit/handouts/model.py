@@ -120,6 +120,8 @@ class ResultView:
     layout: Layout = Layout()
     title: str = ""
     highlight: bool = False
+    #: The derivation's main result (the handout's "Result"); the others are "Also derived".
+    main: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,25 @@ class FailureView:
 
 
 @dataclass(frozen=True)
+class CourseInfo:
+    """The course a page belongs to (``course.toml``): shown in the index heading and on every page."""
+
+    title: str = ""
+    author: str = ""
+    institution: str = ""
+
+    @property
+    def byline(self) -> str:
+        """"Author, Institution" (either may be missing)."""
+        return ", ".join(part for part in (self.author, self.institution) if part)
+
+    @property
+    def line(self) -> str:
+        """One line for a page header or footer: "Title · Author, Institution" ('' without a title or author)."""
+        return " · ".join(part for part in (self.title, self.byline) if part)
+
+
+@dataclass(frozen=True)
 class Footer:
     derivkit_version: str
     sympy_version: str
@@ -173,6 +194,7 @@ class Footer:
     proved: int
     numeric: int
     failed: int
+    course: CourseInfo = CourseInfo()
 
     @property
     def total(self) -> int:
@@ -199,6 +221,14 @@ class Handout:
     @property
     def verified(self) -> bool:
         return not self.failures
+
+    @property
+    def main_results(self) -> tuple[ResultView, ...]:
+        return tuple(r for r in self.results if r.main)
+
+    @property
+    def other_results(self) -> tuple[ResultView, ...]:
+        return tuple(r for r in self.results if not r.main)
 
     @property
     def show_answers(self) -> bool:

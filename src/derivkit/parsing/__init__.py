@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import sympy as sp
 
 from derivkit.errors import ParseError
-from derivkit.parsing.builder import build
+from derivkit.parsing.builder import build, build_as_written
 from derivkit.parsing.deadline import Expired, deadline
 from derivkit.parsing.latex import parse_latex_tree
 from derivkit.parsing.limits import ParseLimits
@@ -103,6 +103,22 @@ def parse(
         ) from None
 
 
+def parse_as_written(text: str, syntax: str = "auto", variables: Iterable[str] = (),
+                     limits: ParseLimits = ParseLimits()) -> sp.Expr:
+    """Like :func:`parse`, but the result keeps the form as written (unevaluated: the order of terms
+    and factors, the fractions, the derivatives), for a derivation step stated as on paper."""
+    text, syntax, names = _prepare(text, syntax, variables, limits)
+    try:
+        with deadline(limits.max_seconds):
+            tree = parse_tree(text, syntax, names, limits)
+            return build_as_written(tree, text, names, limits)
+    except Expired:
+        raise ParseError(
+            f"building the expression took longer than {limits.max_seconds} seconds (max_seconds)",
+            text=text, hint="simplify the expression, e.g. nest fewer functions",
+        ) from None
+
+
 def parse_text(text: str, variables: Iterable[str] = (), limits: ParseLimits = ParseLimits()) -> sp.Expr:
     """Parse the plain-text syntax (``2z``, ``sigma(z)``, ``diff(x^2, x)``)."""
     return parse(text, "text", variables, limits)
@@ -113,4 +129,5 @@ def parse_latex(text: str, variables: Iterable[str] = (), limits: ParseLimits = 
     return parse(text, "latex", variables, limits)
 
 
-__all__ = ["ParseError", "ParseLimits", "Scope", "detect_syntax", "parse", "parse_latex", "parse_text", "parse_tree"]
+__all__ = ["ParseError", "ParseLimits", "Scope", "detect_syntax", "parse", "parse_as_written", "parse_latex",
+           "parse_text", "parse_tree"]

@@ -273,6 +273,30 @@ class Builder:
         return raw if var in self.scope.names and sp.Symbol(var) in raw.free_symbols else None
 
 
+class WrittenBuilder(Builder):
+    """Builds the form as written: no evaluation, so SymPy neither reorders nor simplifies it, and
+    derivatives stay unevaluated. Its guards are off because :func:`build_as_written` first builds the
+    same tree with every guard on (an unevaluated form is never larger than the evaluated one)."""
+
+    def guard_power(self, base: sp.Expr, exponent: sp.Rational, col: int, bits: float | None = None) -> None:
+        return None
+
+    def guard_exp(self, argument: sp.Expr, col: int) -> None:
+        return None
+
+    def checked(self, result: sp.Expr, col: int) -> sp.Expr:
+        return result
+
+    def product(self, node: Product) -> sp.Expr:
+        factors = [self.build(f) for f in node.factors]
+        if len(factors) == 2 and factors[0] is sp.S.One:  # 1/x is the reciprocal, not 1 times it
+            return factors[1]
+        return sp.Mul(*factors)
+
+    def diff(self, node: Diff) -> sp.Expr:
+        return sp.Derivative(self.build(node.expr), (sp.Symbol(node.var.name), node.order))
+
+
 #: Functions that are powers in disguise, routed through the power guard.
 POWER_FUNCTIONS: dict[str, Callable[[list[sp.Expr]], tuple[sp.Expr, sp.Expr]]] = {
     "sqrt": lambda args: (args[0], sp.S.Half),
@@ -296,3 +320,15 @@ def build(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits,
     except Exception as exc:
         raise ParseError(f"could not build the expression: {type(exc).__name__}: {exc}", text=text,
                          column=None, hint="check the expression") from None
+
+
+def build_as_written(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits) -> sp.Expr:
+    """The expression as written (unevaluated), after :func:`build` has checked every limit on it."""
+    build(tree, text, variables, limits)
+    try:
+        with sp.evaluate(False):
+            return WrittenBuilder(text, variables, limits).build(tree)
+    except ParseError:
+        raise
+    except Exception as exc:
+        raise ParseError(f"could not build the expression: {type(exc).__name__}: {exc}", text=text) from None

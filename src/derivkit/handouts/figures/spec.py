@@ -20,3 +20,22 @@ class FigureSpec:
     draw: Callable[[Figure], None]
     size: tuple[float, float] = (6.4, 3.4)
     formulas: tuple[str, ...] = ()
+
+
+def figure(name: str, *, caption: str = "", size: tuple[float, float] = (6.4, 3.4),
+           formulas: tuple[str, ...] = ()) -> Callable[[Callable[[Figure], None]], FigureSpec]:
+    """Register a drawing function of a course's figures module under ``name``::
+
+        @figure("tanh", formulas=(r"\\tanh z",))
+        def tanh(fig): ...
+
+    The function draws onto a fresh matplotlib Figure (``fig.add_subplot()``...). ``caption`` is the
+    default caption; a derivation's ``d.figure(name, caption=...)`` gives the caption of its use.
+    ``formulas`` lists the math text of the labels, so a worksheet can leave out a figure whose
+    labels would state a hidden answer."""
+
+    def register(draw: Callable[[Figure], None]) -> FigureSpec:
+        return FigureSpec(name, caption, draw, size, tuple(formulas))
+
+    return register
+
