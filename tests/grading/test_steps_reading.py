@@ -173,3 +173,20 @@ def test_facts_values_and_indexed_definitions() -> None:
 def test_xy_is_a_product_of_the_working_variables() -> None:
     report = check_steps("f(x, y) = x^2 + xy + y^2\ngrad f = (2x, 2y)\n")
     assert report.first_wrong is not None and report.first_wrong.line == 2
+
+
+def test_a_question_label_on_its_own_line_is_text_not_the_start_of_a_chain() -> None:
+    working = "Q6\ne^(z1-c)/(e^(z1-c) + e^(z2-c))\n= e^z1/(e^z1 + e^z2)\n"
+    assert [w.kind_hint for w in read_working(working)][0] == "text"
+    assert check_steps(working).verdict == "ok"
+    assert check_steps(working.replace("= e^z1/", "= e^z2/")).first_wrong.line == 3  # type: ignore[union-attr]
+
+
+def test_an_equation_of_a_sum_between_a_chain_s_lines_is_a_fact_the_chain_uses() -> None:
+    working = ("dL/dz1 = -y1 + (y1 + y2) e^z1/(e^z1 + e^z2)\ny1 + y2 = 1\n= e^z1/(e^z1 + e^z2) - y1\n")
+    kinds = [w.kind_hint for w in read_working(working)]
+    assert kinds[1] == "fact"
+    defined = "p1 = e^z1/(e^z1 + e^z2), p2 = e^z2/(e^z1 + e^z2)\nL = -y1 log(p1) - y2 log(p2)\n"
+    assert check_steps(defined + working).verdict == "ok"
+    wrong = check_steps(defined + working.replace("- y1\n", "+ y1\n"))
+    assert wrong.first_wrong is not None and wrong.first_wrong.line == 5

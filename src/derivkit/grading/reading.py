@@ -13,7 +13,7 @@ is decided when the working is checked (:mod:`derivkit.grading.interpret`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from derivkit.parsing.names import FUNCTIONS, LATEX_FUNCTIONS
 
@@ -77,6 +77,9 @@ _TEXT_ARG = re.compile(r"\\(?:text|mbox|textrm|intertext)\s*\{([^{}]*)\}")
 _ANNOTATION = re.compile(r"\\q?quad\s*\(?\s*\\(?:text|mbox)\b.*$")
 _SPACING = re.compile(r"\\(,|;|!|:| )")
 _PLUS_MINUS = re.compile(r"\\pm(?![A-Za-z])|±")
+#: A question label on a line of its own ("Q6", "Problem 2b:", "(c)"): text, not the variable Q6
+_LABEL = re.compile(r"^(?:(?:q|question|problem|exercise|ex|part)\s*\.?\s*\d+[a-z]?|\(?[a-h]\))\s*[.:)]?$",
+                    re.IGNORECASE)
 #: "since y1 + y2 = 1", "\text{and } y_1 + y_2 = 1": a fact the next lines use
 _FACT = re.compile(
     r"^(?:\\text\s*\{\s*)?(since|because|and|with|where|using|as)\b\s*\}?\s*(.+=.+)$", re.IGNORECASE
@@ -200,7 +203,7 @@ def read_line(number: int, raw: str, syntax: str = "auto") -> list[WorkingLine]:
     shown = raw.strip()
     if not shown:
         return []
-    if shown.startswith("#"):
+    if shown.startswith("#") or _LABEL.match(shown):
         return [WorkingLine(number, shown, "text", kind_hint="text")]
     latex = _is_latex(shown, syntax)
     row = _clean_latex(shown) if latex else shown
@@ -258,7 +261,21 @@ def read_working(text: str, syntax: str = "auto") -> list[WorkingLine]:
     found: list[WorkingLine] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         found.extend(read_line(number, raw, syntax))
-    return found
+    return _side_facts(found)
+
+
+def _side_facts(lines: list[WorkingLine]) -> list[WorkingLine]:
+    """An equation of a sum standing between a chain's lines ("y1 + y2 = 1" before "= p1 - y1")
+    is a fact the chain goes on with, as "since y1 + y2 = 1" is: a line that continues with "="
+    cannot continue an equation, and a sum on the left is not a definition."""
+    out = list(lines)
+    for k in range(1, len(out) - 1):
+        line, before, after = out[k], out[k - 1], out[k + 1]
+        if (line.kind_hint is None and not line.continues and len(line.options) == 1 and len(line.pieces) == 2
+                and after.continues and before.kind_hint != "text"
+                and len(split_top_level(line.pieces[0].lstrip("+-"), "+-")) > 1):
+            out[k] = replace(line, kind_hint="fact")
+    return out
 
 
 def is_latex_block(text: str) -> bool:
