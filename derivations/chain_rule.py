@@ -85,7 +85,7 @@ ex.equals(worked, rule=r"$\partial h/\partial u = 2u$, $\partial h/\partial v = 
           justification="Evaluate the partials at $u = x^2$, $v = e^x$ and multiply by the inner derivatives.",
           exercise=True)
 ex.equals(4 * x ** 3 + sp.exp(x) * sp.cos(sp.exp(x)), rule="simplify",
-          justification="$2x^2$ times $2x$ is $4x^3$.")
+          justification="Multiply out the first product and reorder the second.")
 
 circle = d.chain("Along a level curve: the paraboloid $z = u^2 + v^2$ on the unit circle",
                  r"On the circle $u = \cos t$, $v = \sin t$ the paraboloid has height $1$ everywhere, so the "

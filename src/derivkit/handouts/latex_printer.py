@@ -40,6 +40,11 @@ class HandoutLatexPrinter(LatexPrinter):
             return "- " + self._print(args[1])  # -y at y = 1 reads "-1", not "(-1) 1"
         if len(args) == 2 and args[0] is sp.S.NegativeOne and isinstance(args[1], sp.Add):
             return r"- \left(%s\right)" % self._print(args[1])  # -(a/b + c/d) with brackets that grow
+        coeff, rest = expr.as_coeff_Mul()
+        if coeff.is_Rational and not coeff.is_Integer and isinstance(rest, sp.Add) and _has_fraction(rest):
+            # (1/4)(a + b/2): a sum holding fractions is not put over a numerator, where TeX would
+            # set its own fractions in script size
+            return r"%s \left(%s\right)" % (self._print(coeff), self._print(rest))
         if not reorderable(expr):
             return super()._print_Mul(expr)
         if expr.could_extract_minus_sign():
@@ -103,7 +108,8 @@ class HandoutLatexPrinter(LatexPrinter):
         """A bracketed matrix whose entries are set like displayed formulas: amsmath's text style
         shrinks the fractions of a gradient or a Hessian below reading size."""
         rows = (" & ".join(r"\displaystyle " + self._print(entry) for entry in expr.row(r)) for r in range(expr.rows))
-        return r"\begin{bmatrix}%s\end{bmatrix}" % r" \\ ".join(rows)
+        # rows of displayed fractions would touch: a strut-high gap between them, and air between columns
+        return r"\begin{bmatrix}%s\end{bmatrix}" % r" \\ \noalign{\vskip 1.2ex} ".join(r"\;" + row + r"\;" for row in rows)
 
     _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
 
@@ -130,6 +136,12 @@ class HandoutLatexPrinter(LatexPrinter):
         simple = all(a.is_Atom for a in expr.args)
         tex = rf"\delta_{{{i}{j}}}" if simple and len(i) == 1 and len(j) == 1 else rf"\delta_{{{i},{j}}}"
         return f"{tex}^{{{exp}}}" if exp else tex
+
+
+def _has_fraction(expr: sp.Basic) -> bool:
+    """Whether printing ``expr`` writes a fraction (a rational or a negative power) anywhere in it."""
+    return any((isinstance(a, sp.Rational) and not a.is_Integer) or (isinstance(a, sp.Pow) and a.exp.is_negative)
+               for a in sp.preorder_traversal(expr))
 
 
 def compound_denominator(expr: sp.Mul) -> sp.Pow | None:

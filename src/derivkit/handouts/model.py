@@ -33,6 +33,16 @@ class Layout:
     lhs: tuple[str, ...] = ()
     rhs: tuple[str, ...] = ()
     wide: bool = False
+    blank: BlankSize | None = None  # the size of the box of a side left blank, from its answer
+
+
+@dataclass(frozen=True)
+class BlankSize:
+    """How much room a blank leaves: about the size of its answer (``width`` in em, ``height`` in
+    ex), so a box neither gives away a short answer by its size nor cramps a long one."""
+
+    width: float
+    height: float
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,9 @@ class ExampleView:
     substituted: str
     value: str
     exact: bool
+    #: For a page: the expression's and the substituted expression's lines; ``wide`` when the
+    #: example does not fit on one line and is set over several.
+    layout: Layout = Layout()
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,7 @@ class ExerciseView:
     mistake: str = ""  # a common wrong answer (LaTeX), shown only when the engine refuted it
     mistake_where: str = ""  # the counterexample's point, e.g. "z = 0.5"
     mistake_values: tuple[str, str] = ("", "")  # (reference, mistake) there
+    mistake_at: str = ""  # the same point as LaTeX math, e.g. "z_{1} = 0.5, z_{2} = -2"
 
 
 @dataclass(frozen=True)
@@ -195,6 +209,8 @@ class Handout:
     exercises: tuple[ExerciseView, ...]
     failures: tuple[FailureView, ...]
     footer: Footer
+    #: What the build should tell the author, e.g. prose a worksheet cannot hide without losing the step.
+    warnings: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
