@@ -112,7 +112,7 @@ d.exercise("Differentiate $x^2/(1 + x^2)$ with the quotient rule and simplify.",
            wrong=-2 * x / (1 + x ** 2) ** 2)
 d.exercise("Let $h(u, v) = uv^2$ with $u = x^2$ and $v = e^x$. Find $dh/dx$ by the chain rule.",
            2 * x * sp.exp(2 * x) + 2 * x ** 2 * sp.exp(2 * x), wrong=2 * x * sp.exp(2 * x))
-d.figure("paraboloid-level-curve")
+d.figure("chain-rule-circle")
 
 derivation = d
 

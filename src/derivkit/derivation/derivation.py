@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, fields
 
 import sympy as sp
 
+from derivkit.derivation.cases import Cases
 from derivkit.derivation.chain import Chain
 from derivkit.derivation.steps import Context, Relation, Step, StepVerdict
 from derivkit.engine.domains import Domain, parse_domain
@@ -107,6 +108,7 @@ class Derivation:
         self.examples: list[Example] = []
         self.exercises: list[Exercise] = []
         self.figures: list[str] = []
+        self.tables: list[Cases] = []
         self._count = 0
 
     def symbol(self, name: str, domain: str | Domain = "real", meaning: str = "") -> sp.Symbol:
@@ -125,6 +127,13 @@ class Derivation:
         chain = Chain(self, title, intro)
         self.chains.append(chain)
         return chain
+
+    def cases(self, label: str, title: str, intro: str = "") -> Cases:
+        """A family of chains checking the same claims for several values of parameter ``label``
+        (a handout shows them as one table; see :mod:`derivkit.derivation.cases`)."""
+        table = Cases(self, label, title, intro)
+        self.tables.append(table)
+        return table
 
     def example(self, expr: sp.Expr, values: Mapping[sp.Symbol, object], text: str = "") -> Example:
         example = Example(as_expr(expr), {k: as_expr(v) for k, v in values.items()}, text)

@@ -21,6 +21,7 @@ import sympy as sp
 
 import derivkit
 from derivkit.derivation import prose
+from derivkit.derivation.cases import Cases
 from derivkit.derivation.derivation import (
     Chain,
     Derivation,
@@ -37,6 +38,8 @@ from derivkit.handouts.hiding import Hider
 from derivkit.handouts.latex_printer import to_latex
 from derivkit.handouts.model import (
     BlankSize,
+    CaseCell,
+    CaseTable,
     ChainView,
     ExampleView,
     ExerciseView,
@@ -274,7 +277,11 @@ def handout(derivation: Derivation, report: DerivationReport, variant: Variant =
     check_prose(derivation)
     verdicts = {v.index: v for v in report.steps}
     hider = Hider(derivation, active=variant == "worksheet")
-    chains = tuple(_chain_view(i, c, verdicts, variant, hider) for i, c in enumerate(derivation.chains, start=1))
+    tabled = {id(case.chain) for table in derivation.tables for case in table.cases
+              if not any(step.exercise for step in case.chain.steps)}
+    chains = tuple(_chain_view(i, c, verdicts, variant, hider) for i, c in enumerate(derivation.chains, start=1)
+                   if id(c) not in tabled)
+    tables = tuple(_case_table(t, verdicts, tabled) for t in derivation.tables)
     examples = tuple(example_view(e) for number, e in enumerate(derivation.examples, start=1)
                      if not (hider.active and _gives_away(hider, e, number)))
     exercises = tuple(exercise_view(i, e, derivation, variant != "worksheet")
@@ -295,7 +302,28 @@ def handout(derivation: Derivation, report: DerivationReport, variant: Variant =
     views = figure_views(figure_names, hider)
     warnings = tuple(f"{derivation.id} worksheet: {note}" for note in dict.fromkeys(hider.notes))
     return Handout(derivation.id, derivation.title, motivation, variant, symbols, chains,
-                   _results(derivation, hider, variant), examples, views, exercises, failures, footer, warnings)
+                   _results(derivation, hider, variant), examples, views, exercises, failures, footer,
+                   tuple(t for t in tables if t.rows), warnings)
+
+
+#: Which verdict a cell of several steps shows: the worst of them.
+_SEVERITY = {"proved": 0, "numeric": 1, "unchecked": 2, "failed": 3}
+
+
+def _case_table(table: Cases, verdicts: Mapping[int, StepVerdict], tabled: set[int]) -> CaseTable:
+    """The chains of a family of cases as one table (those with a blank stay chains, so are left out here)."""
+    cells: dict[tuple[object, str], CaseCell] = {}
+    for case in table.cases:
+        steps = case.chain.steps
+        if id(case.chain) not in tabled or not steps:
+            continue
+        views = [verdict_view(verdicts.get(step.index)) for step in steps]
+        cells[(case.value, case.claim)] = CaseCell(steps[0].index, steps[-1].index,
+                                                   max(views, key=lambda v: _SEVERITY[v.status]))
+    claims = tuple(c for c in table.claims if any(key[1] == c for key in cells))
+    rows = tuple((to_latex(value), tuple(cells.get((value, claim)) for claim in claims)) for value in table.values
+                 if any((value, claim) in cells for claim in claims))
+    return CaseTable(table.title, table.intro, table.label, claims, rows)
 
 
 def _gives_away(hider: Hider, example: Example, number: int) -> bool:

@@ -117,6 +117,27 @@ class ChainView:
 
 
 @dataclass(frozen=True)
+class CaseCell:
+    """One claim checked at one value: its steps (``"20--21"`` as first and last) and their verdict."""
+
+    first: int
+    last: int
+    verdict: VerdictView
+
+
+@dataclass(frozen=True)
+class CaseTable:
+    """Chains that repeat the same mathematics for several values of a parameter, said once: a row
+    per value (LaTeX), a column per claim (prose); a cell is None where a claim was not checked."""
+
+    title: str
+    intro: str
+    label: str
+    claims: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[CaseCell | None, ...]], ...]
+
+
+@dataclass(frozen=True)
 class ResultView:
     """A named result; ``blank`` hides its right side on a worksheet, ``highlight`` marks it in
     the key. ``title`` is the prose title of the chain that concludes it (the heading a reader
@@ -209,6 +230,7 @@ class Handout:
     exercises: tuple[ExerciseView, ...]
     failures: tuple[FailureView, ...]
     footer: Footer
+    tables: tuple[CaseTable, ...] = ()
     #: What the build should tell the author, e.g. prose a worksheet cannot hide without losing the step.
     warnings: tuple[str, ...] = ()
 
