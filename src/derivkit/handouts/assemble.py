@@ -286,7 +286,8 @@ def handout(derivation: Derivation, report: DerivationReport, variant: Variant =
                      if not (hider.active and _gives_away(hider, e, number)))
     exercises = tuple(exercise_view(i, e, derivation, variant != "worksheet")
                       for i, e in enumerate(derivation.exercises, start=1))
-    symbols = tuple(SymbolRow(to_latex(v.symbol), v.domain.latex(), hider.prose(v.meaning, f"the meaning of {v.symbol}"))
+    symbols = tuple(SymbolRow(to_latex(v.symbol), v.domain.latex(),
+                              hider.prose(v.meaning, f"the meaning of {v.symbol}"))
                     for v in derivation.variables)
     titles = {step.index: chain.title for chain in derivation.chains for step in chain.steps}
     blanks = {row.number for chain in chains for row in chain.rows if row.blank or row.lhs_blank}

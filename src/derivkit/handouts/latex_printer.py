@@ -109,7 +109,8 @@ class HandoutLatexPrinter(LatexPrinter):
         shrinks the fractions of a gradient or a Hessian below reading size."""
         rows = (" & ".join(r"\displaystyle " + self._print(entry) for entry in expr.row(r)) for r in range(expr.rows))
         # rows of displayed fractions would touch: a strut-high gap between them, and air between columns
-        return r"\begin{bmatrix}%s\end{bmatrix}" % r" \\ \noalign{\vskip 1.2ex} ".join(r"\;" + row + r"\;" for row in rows)
+        gap = r" \\ \noalign{\vskip 1.2ex} "
+        return r"\begin{bmatrix}%s\end{bmatrix}" % gap.join(r"\;" + row + r"\;" for row in rows)
 
     _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
 

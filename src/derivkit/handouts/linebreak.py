@@ -52,6 +52,8 @@ def width(expr: sp.Basic) -> float:
         return width(expr.expr) + 1.0 + _SUB * max(width(v) + 1.0 + width(p) for v, p in zip(*expr.args[1:]))
     if isinstance(expr, sp.Sum):
         return 2.5 + width(expr.function) + 1.0
+    if isinstance(expr, sp.Abs):  # |x|: two thin bars
+        return width(expr.args[0]) + 1.0
     if isinstance(expr, sp.KroneckerDelta):
         return 1.0 + _SUB * sum(width(a) for a in expr.args)
     if isinstance(expr, sp.Function):
