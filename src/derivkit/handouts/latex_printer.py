@@ -107,10 +107,16 @@ class HandoutLatexPrinter(LatexPrinter):
     def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
         """A bracketed matrix whose entries are set like displayed formulas: amsmath's text style
         shrinks the fractions of a gradient or a Hessian below reading size."""
-        rows = (" & ".join(r"\displaystyle " + self._print(entry) for entry in expr.row(r)) for r in range(expr.rows))
-        # rows of displayed fractions would touch: a strut-high gap between them, and air between columns
-        gap = r" \\ \noalign{\vskip 1.2ex} "
-        return r"\begin{bmatrix}%s\end{bmatrix}" % gap.join(r"\;" + row + r"\;" for row in rows)
+        from derivkit.handouts.linebreak import height  # linebreak prints through this module
+
+        rows = []
+        for r in range(expr.rows):
+            # a strut as tall as the row's stacked fractions plus a gap: rows of displayed fractions
+            # would touch (and a TeX \\[gap] only deepens the row's strut, not its content)
+            tall = 2.4 * max(height(entry) for entry in expr.row(r)) + 1.6
+            strut = r"\rule[-%.1fex]{0pt}{%.1fex}" % (tall / 2 - 0.4, tall)
+            rows.append(strut + " & ".join(r"\displaystyle " + self._print(entry) for entry in expr.row(r)))
+        return r"\begin{bmatrix}%s\end{bmatrix}" % r" \\ ".join(rows)
 
     _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
 
