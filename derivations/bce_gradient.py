@@ -100,7 +100,7 @@ d.exercise(r"With $z = w_1 x_1 + w_2 x_2 + b$, find $\partial L/\partial w_1$ of
            r"$\sigma(z)$, $y$ and $x_1$.", (s - y) * x1, assume={"y": "[0,1]"}, wrong=s - y)
 d.exercise(r"Find $\partial L/\partial b$ of the same loss, in terms of $\sigma(z)$ and $y$.", s - y,
            assume={"y": "[0,1]"}, wrong=s * (1 - s) * (s - y))
-d.figure("bce-loss-surface")
+d.figure("bce-loss-and-slope")
 
 derivation = d
 

@@ -83,7 +83,7 @@ ex.equals("2*x^2*(2*x) + cos(exp(x))*exp(x)", rule=r"$\partial h/\partial u = 2u
           justification="Evaluate the partials at $u = x^2$, $v = e^x$ and multiply by the inner derivatives.",
           exercise=True)
 ex.equals(4 * x ** 3 + sp.exp(x) * sp.cos(sp.exp(x)), rule="simplify",
-          justification="$2x^2$ times $2x$ is $4x^3$.")
+          justification="Multiply out the first product and reorder the second.")
 
 circle = d.chain("Along a level curve: the paraboloid $z = u^2 + v^2$ on the unit circle",
                  r"On the circle $u = \cos t$, $v = \sin t$ the paraboloid has height $1$ everywhere, so the "
@@ -108,7 +108,7 @@ d.exercise("Differentiate $x^2/(1 + x^2)$ with the quotient rule and simplify.",
            wrong=-2 * x / (1 + x ** 2) ** 2)
 d.exercise("Let $h(u, v) = uv^2$ with $u = x^2$ and $v = e^x$. Find $dh/dx$ by the chain rule.",
            2 * x * sp.exp(2 * x) + 2 * x ** 2 * sp.exp(2 * x), wrong=2 * x * sp.exp(2 * x))
-d.figure("paraboloid-level-curve")
+d.figure("chain-rule-circle")
 
 derivation = d
 

@@ -145,7 +145,7 @@ d.exercise(r"For the same loss $-\log \sigma(w_1 + 2 w_2)$, find the Hessian ent
            wrong=2 * sigmoid(w1 + 2 * w2) * (1 - sigmoid(w1 + 2 * w2)))
 d.exercise(r"The example $x = (-2, 1)$ with label $y = 0$ has the loss $-\log(1 - \sigma(-2 w_1 + w_2))$. "
            r"Find $\partial/\partial w_1$ of it.", -2 * sigmoid(-2 * w1 + w2), wrong=2 * sigmoid(-2 * w1 + w2))
-d.figure("bce-loss-surface")
+d.figure("toy-cost-surface")
 
 derivation = d
 

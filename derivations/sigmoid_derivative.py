@@ -67,8 +67,8 @@ sym.conclude("sigmoid-symmetry")
 # -- 3. tanh --------------------------------------------------------------------------------------
 E2 = sp.exp(-2 * z)
 th = d.chain(r"The hyperbolic tangent is a rescaled sigmoid",
-             r"$\tanh$ takes values in $(-1, 1)$, the sigmoid in $(0, 1)$; stretch the input by $2$, the output "
-             r"by $2$, and shift down by $1$.")
+             r"$\tanh$ takes values in $(-1, 1)$, the sigmoid in $(0, 1)$, and both are S-shaped: some "
+             r"stretch of the input and of the output, and a shift, turn one into the other.")
 th.start(sp.tanh(z), rule=r"the hyperbolic tangent")
 th.equals((sp.exp(z) - E) / (sp.exp(z) + E), rule="its definition by exponentials",
           justification=r"$\tanh z = (e^{z} - e^{-z})/(e^{z} + e^{-z})$.")
@@ -84,7 +84,7 @@ th.conclude("tanh-from-sigmoid")
 # -- 4. the slope is at most 1/4 ------------------------------------------------------------------
 bound = d.chain(r"The slope is at most $1/4$",
                 r"$\sigma$ and $1 - \sigma$ are two numbers with sum $1$, and such a product is largest when "
-                r"both are $1/2$. Writing it as $1/4$ minus a square shows this.")
+                r"both are $1/2$. Completing the square shows this.")
 bound.start(s * (1 - s), rule=r"the slope $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$",
             justification="Chain 1.")
 bound.equals(sp.Rational(1, 4) - (s - sp.Rational(1, 2)) ** 2, rule="complete the square",
@@ -92,7 +92,7 @@ bound.equals(sp.Rational(1, 4) - (s - sp.Rational(1, 2)) ** 2, rule="complete th
                            r"so $\sigma - \sigma^2 = 1/4 - (\sigma - 1/2)^2$.",
              exercise=True)
 bound.compare("<=", sp.Rational(1, 4), rule="a square is never negative",
-              justification=r"Subtracting $(\sigma(z) - 1/2)^2 \ge 0$ cannot increase $1/4$.")
+              justification="Subtracting a square, which is never negative, cannot increase a number.")
 bound.conclude("slope-bound")
 
 peak = d.chain(r"The bound is attained at $z = 0$",

@@ -90,17 +90,21 @@ two.equals(sigmoid(z[1] - z[2]), rule="recognise the sigmoid",
 two.conclude("softmax-two-classes")
 
 # -- 6. concrete K = 2, ..., 6 ---------------------------------------------------------------
+concrete = d.cases("$K$", r"Checked for $K = 2, \ldots, 6$",
+                   r"For each $K$ the finite sums are written out and simplified: the softmax probabilities "
+                   r"$\sum_{k=1}^{K} p_k$ sum to one, and the log-likelihood $\sum_k y_k \log p_k$ with the "
+                   "softmax put in equals the general formula of chain 4 at that $K$.")
 for classes in range(2, 7):
     terms = [sp.exp(z[m_]) for m_ in range(1, classes + 1)]
     total = sp.Add(*terms)
-    one = d.chain(f"$K = {classes}$: the softmax probabilities sum to one")
+    one = concrete.chain(classes, "the softmax probabilities sum to one")
     one.start(sp.Sum(softmax.subs({k: c}), (c, 1, K)).subs(K, classes),
               rule=f"the softmax summed over $K = {classes}$ classes")
     one.compute(lambda e: e.doit(), sp.Add(*[t_ / total for t_ in terms], evaluate=False),
                 rule=f"expand both sums for $K = {classes}$", justification="Write out the finite sums.")
     one.equals(1, rule="common denominator", justification="The numerators add up to the denominator.")
 
-    lik = d.chain(f"$K = {classes}$: the log-likelihood")
+    lik = concrete.chain(classes, "the log-likelihood is the general one")
     lik.start(log_likelihood.lhs.xreplace({p[c]: softmax.subs({k: c})}).subs(K, classes),
               rule=rf"$\sum_k y_k \log p_k$ with the softmax, $K = {classes}$")
     lik.compute(lambda e: e.doit(), sp.Add(*[y[m_] * sp.log(terms[m_ - 1] / total) for m_ in range(1, classes + 1)]),
@@ -122,7 +126,7 @@ d.exercise(r"For $K = 3$ classes, compute $\log p_1$ in terms of $z_1$, $z_2$, $
 shift = sp.Symbol("c", real=True)  # the constant of the exercise (the common mistake shifts one score only)
 d.exercise("Add the same constant $c$ to both scores: simplify $e^{z_1 + c}/(e^{z_1 + c} + e^{z_2 + c})$.",
            sp.exp(z1) / (sp.exp(z1) + sp.exp(z2)), wrong=sp.exp(z1 + shift) / (sp.exp(z1 + shift) + sp.exp(z2)))
-d.figure("softmax-vs-sigmoids")
+d.figure("softmax-two-classes")
 
 derivation = d
 

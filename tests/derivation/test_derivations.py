@@ -74,9 +74,10 @@ def test_new_derivations_justify_every_step(derivation: Derivation):
 
 def test_figure_names():
     figures = {i: registry.load(i).figures for i in MISSION}
-    assert figures["softmax-from-multinomial"] == ["softmax-vs-sigmoids"]
-    assert figures["bce-gradient"] == ["bce-loss-surface"]
-    assert figures["chain-rule"] == ["paraboloid-level-curve"]
+    assert figures["softmax-from-multinomial"] == ["softmax-two-classes"]  # each in its handout's symbols
+    assert figures["bce-gradient"] == ["bce-loss-and-slope"]
+    assert figures["chain-rule"] == ["chain-rule-circle"]
+    assert registry.load("loss-surface-two-weights").figures == ["toy-cost-surface"]
     assert figures["sigmoid-from-logit"] == ["sigmoid"]
     assert figures["cce-gradient"] == []  # no figure of its own; the handouts share the softmax one
 

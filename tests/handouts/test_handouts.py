@@ -78,7 +78,8 @@ def test_worksheet_hides_exercise_steps_and_key_shows_them(verified: dict, deriv
             assert answer in text or all(line in text for line in rows[number].layout.rhs)
     assert "## Answers" not in worksheet[0] and r"\section*{Answers}" not in worksheet[1]
     assert "## Answers" in key[0] and r"\answer{" in key[1] and r"\textcolor{blue}" in key[0]
-    assert r"\blank" in worksheet[1] and r"\hspace{7em}" in worksheet[0]
+    sized_box = r"\\boxed\{\\rule\[[^]]*\]\{0pt\}\{[\d.]+ex\}\\hspace\{[\d.]+em\}\}"  # sized to the answer
+    assert r"\blank{" in worksheet[1] and re.search(sized_box, worksheet[0])
 
 
 def test_handout_content(verified: dict) -> None:

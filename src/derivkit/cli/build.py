@@ -47,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="handout (everything), worksheet (exercise steps blank), key (blanks filled); "
                              "comma-separated or all (default: handout)")
     parser.add_argument("--date", help="the date the footer states, YYYY-MM-DD (default: SOURCE_DATE_EPOCH or today)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="compile N PDFs at once (default: the number of CPUs, at most 4)")
     parser.add_argument("--force", action="store_true", help="ignore the cache: re-verify, redraw, recompile")
     parser.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                         help="no progress bar (it is shown on a terminal only anyway)")
@@ -56,7 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     result = build(args.out, formats=args.formats, only=args.only, variants=args.variants, date=args.date,
-                   force=args.force, progress=args.progress, md_flavor=args.md_flavor, course=course_of(args))
+                   force=args.force, progress=args.progress, md_flavor=args.md_flavor, course=course_of(args),
+                   jobs=args.jobs)
     _print_summary(result)
     return result.exit_status
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import sympy as sp
 
 from derivkit.derivation import script
+from derivkit.derivation.cases import Cases
 from derivkit.derivation.chain import Chain, Form
 from derivkit.derivation.steps import Context, Relation, Step, StepVerdict
 from derivkit.engine.domains import Domain, parse_domain
@@ -137,6 +138,7 @@ class Derivation:
         self.origins: dict[int, tuple[str, int]] = {}
         #: The sums and products of forms written as text or LaTeX: handouts print them in the order written.
         self.written: set[sp.Basic] = set()
+        self.tables: list[Cases] = []
         self._count = 0
         self._reported = False
         script.report_when_main(self)
@@ -157,6 +159,13 @@ class Derivation:
         chain = Chain(self, title, intro)
         self.chains.append(chain)
         return chain
+
+    def cases(self, label: str, title: str, intro: str = "") -> Cases:
+        """A family of chains checking the same claims for several values of parameter ``label``
+        (a handout shows them as one table; see :mod:`derivkit.derivation.cases`)."""
+        table = Cases(self, label, title, intro)
+        self.tables.append(table)
+        return table
 
     def example(self, expr: sp.Expr, values: Mapping[sp.Symbol, object], text: str = "") -> Example:
         example = Example(as_expr(expr), {k: as_expr(v) for k, v in values.items()}, text)

@@ -22,6 +22,7 @@ import sympy as sp
 
 import derivkit
 from derivkit.derivation import prose
+from derivkit.derivation.cases import Cases
 from derivkit.derivation.derivation import (
     Chain,
     Derivation,
@@ -37,6 +38,9 @@ from derivkit.handouts import build_date, linebreak
 from derivkit.handouts.hiding import Hider
 from derivkit.handouts.latex_printer import to_latex
 from derivkit.handouts.model import (
+    BlankSize,
+    CaseCell,
+    CaseTable,
     ChainView,
     CourseInfo,
     ExampleView,
@@ -70,7 +74,10 @@ def verdict_view(verdict: StepVerdict | None) -> VerdictView:
 
 def _layout(lhs: sp.Basic, rhs: sp.Basic, column: float, lhs_blank: bool = False, blank: bool = False) -> Layout:
     left, right, wide = linebreak.split_equation(lhs, rhs, column)
-    return Layout(() if lhs_blank else left, () if blank else right, wide)
+    hidden = rhs if blank else lhs if lhs_blank else None
+    beside = max(column, 8.0) if wide or lhs_blank else max(column, linebreak.width(lhs), 8.0)
+    size = None if hidden is None else BlankSize(*linebreak.blank_box(hidden, linebreak.LINE - beside - 4.0))
+    return Layout(() if lhs_blank else left, () if blank else right, wide, size)
 
 
 def _chain_view(number: int, chain: Chain, verdicts: Mapping[int, StepVerdict], variant: Variant,
@@ -89,9 +96,9 @@ def _chain_view(number: int, chain: Chain, verdicts: Mapping[int, StepVerdict], 
     premise = None
     if chain.premise is not None:
         lhs, rhs = chain.premise.lhs, chain.premise.rhs
-        fill, lhs_fill = hider.reveals(rhs), hider.reveals(lhs)
+        fill, lhs_fill = hider.reveals(rhs, lhs), hider.reveals(lhs)
         rule, justification = _prose_pair(hider, chain.premise_rule, chain.premise_justification,
-                                          hidden=hide and (fill or lhs_fill))
+                                          hidden=hide and (fill or lhs_fill), where=f"the premise of chain {number}")
         premise = Premise("given", "" if hide and lhs_fill else to_latex(lhs), RELATIONS[chain.premise.op],
                           "" if hide and fill else to_latex(rhs), rule, justification,
                           _layout(lhs, rhs, column, hide and lhs_fill, hide and fill),
@@ -101,16 +108,18 @@ def _chain_view(number: int, chain: Chain, verdicts: Mapping[int, StepVerdict], 
         # Shown once: as the left side of the first step (the template only refers to it), or
         # on its own when the chain has no steps.
         start = chain.start_expr
-        rule, justification = _prose_pair(hider, chain.premise_rule, chain.premise_justification)
+        rule, justification = _prose_pair(hider, chain.premise_rule, chain.premise_justification,
+                                          where=f"the start of chain {number}")
         premise = Premise("start", to_latex(start), "", "", rule, justification,
                           Layout(linebreak.lines(start), (), not linebreak.fits(start, linebreak.LINE / 2)))
     rows: list[StepRow] = []
     for step, show in zip(chain.steps, shown):
         relation: Relation = step.relation
-        fill = step.exercise or hider.reveals(relation.rhs)  # blank on the worksheet, highlighted in the key
+        fill = step.exercise or hider.reveals(relation.rhs, relation.lhs)  # blank on the worksheet, marked in the key
         lhs_fill = show and hider.reveals(relation.lhs)
         blank, lhs_blank = hide and fill, hide and lhs_fill
-        rule, justification = _prose_pair(hider, step.rule, step.justification, hidden=blank or lhs_blank)
+        rule, justification = _prose_pair(hider, step.rule, step.justification, hidden=blank or lhs_blank,
+                                          where=f"step {step.index}")
         rows.append(StepRow(
             number=step.index,
             lhs="" if lhs_blank else to_latex(relation.lhs),
@@ -121,18 +130,23 @@ def _chain_view(number: int, chain: Chain, verdicts: Mapping[int, StepVerdict], 
             lhs_highlight=mark and lhs_fill, continues=not show,
             layout=_layout(relation.lhs, relation.rhs, column, lhs_blank, blank),
         ))
-    return ChainView(number, chain.title, hider.prose(chain.intro), premise, tuple(rows), chain.conclusion or "")
+    if hider.active and hider.reveals_prose(chain.title):
+        hider.note(f"the title of chain {number}", "cannot be left out")
+    return ChainView(number, chain.title, hider.prose(chain.intro, f"the intro of chain {number}"), premise,
+                     tuple(rows), chain.conclusion or "")
 
 
-def _prose_pair(hider: Hider, rule: str, justification: str, hidden: bool = False) -> tuple[str, str]:
+def _prose_pair(hider: Hider, rule: str, justification: str, hidden: bool = False,
+                where: str = "") -> tuple[str, str]:
     """A step's rule and justification as the variant shows them: none at all for a blank (they
     tend to state its answer); on a worksheet, no rule that writes a hidden answer and only the
     sentences of the justification that write none."""
     if hidden:
         return "", ""
     if hider.active and hider.reveals_prose(rule):
+        hider.note(f"the rule of {where}")
         rule = ""
-    return rule, hider.prose(justification)
+    return rule, hider.prose(justification, f"the justification of {where}" if where else "")
 
 
 def _results(derivation: Derivation, hider: Hider, variant: Variant) -> tuple[ResultView, ...]:
@@ -140,7 +154,7 @@ def _results(derivation: Derivation, hider: Hider, variant: Variant) -> tuple[Re
     views = []
     main = derivation.main_result
     for name, rel in sorted(derivation.results.items(), key=lambda item: item[0] != main):
-        fill = hider.reveals(rel.rhs)
+        fill = hider.reveals(rel.rhs, rel.lhs)
         hidden = fill and variant == "worksheet"
         views.append(ResultView(name, to_latex(rel.lhs), RELATIONS.get(rel.op, rel.op),
                                 "" if hidden else to_latex(rel.rhs), hidden,
@@ -160,7 +174,27 @@ def example_view(example: Example) -> ExampleView:
     is_exact = bool(exact.is_Rational)
     value = exact if is_exact else example.value(4)
     point = tuple((to_latex(k), to_latex(v)) for k, v in example.values.items())
-    return ExampleView(example.text, to_latex(example.expr), point, to_latex(substituted), to_latex(value), is_exact)
+    at = sum(linebreak.width(k) + linebreak.width(v) + 3.0 for k, v in example.values.items())
+    one_line = linebreak.width(example.expr) + at + linebreak.width(substituted) + linebreak.width(value) + 6.0
+    layout = Layout(linebreak.lines(example.expr, linebreak.LINE - 4), linebreak.lines(substituted, linebreak.LINE - 8),
+                    wide=one_line > linebreak.LINE)
+    return ExampleView(example.text, to_latex(example.expr), point, to_latex(substituted), to_latex(value), is_exact,
+                       layout)
+
+
+def point_latex(point: Mapping[str, str]) -> str:
+    """A counterexample's point as math, ``z_{1} = 0.5, z_{2} = -2``: the names printed as the
+    handout prints its symbols, the engine's decimals and fractions as numbers."""
+    return r",\ ".join(f"{to_latex(sp.Symbol(name))} = {_number_latex(value)}" for name, value in point.items())
+
+
+def _number_latex(value: str) -> str:
+    """The engine writes points as decimals or p/q; a fraction is set as one."""
+    sign, _, digits = value.strip().rpartition("-")
+    numerator, slash, denominator = digits.partition("/")
+    if slash and numerator.isdigit() and denominator.isdigit() and not sign.strip():
+        return ("-" if value.strip().startswith("-") else "") + rf"\frac{{{numerator}}}{{{denominator}}}"
+    return value.strip()
 
 
 def exercise_view(number: int, exercise: Exercise, derivation: Derivation, show_answer: bool) -> ExerciseView:
@@ -176,7 +210,8 @@ def exercise_view(number: int, exercise: Exercise, derivation: Derivation, show_
         return view  # a mistake is only shown with the counterexample that proves it one
     ce = refuted.counterexample
     return replace(view, mistake=to_latex(exercise.wrong), mistake_where=ce.where(),
-                   mistake_values=(ce.expected, ce.answer))
+                   mistake_values=(ce.expected, ce.answer),
+                   mistake_at=point_latex(ce.point) if ce.point else r"\text{every point}")
 
 
 @cache
@@ -204,9 +239,10 @@ def figure_views(names: Iterable[str], hider: Hider | None = None, module: Path 
     for name in names:
         figure = spec(name, module)
         if hider is not None and hider.active and hider.any_reveals(figure.formulas):
+            hider.note(f"the figure {name!r}")
             continue
         text = (captions or {}).get(name, figure.caption)
-        caption = text if hider is None else hider.prose(text)
+        caption = text if hider is None else hider.prose(text, f"the caption of figure {name!r}")
         views.append(FigureView(name, caption, f"figures/{name}.svg", f"figures/{name}.pdf"))
     return tuple(views)
 
@@ -257,12 +293,17 @@ def _handout(derivation: Derivation, report: DerivationReport, variant: Variant,
              figures: Sequence[str] | None, course: CourseInfo | None) -> Handout:
     verdicts = {v.index: v for v in report.steps}
     hider = Hider(derivation, active=variant == "worksheet")
-    chains = tuple(_chain_view(i, c, verdicts, variant, hider) for i, c in enumerate(derivation.chains, start=1))
-    examples = tuple(example_view(e) for e in derivation.examples
-                     if not (hider.active and (hider.reveals(e.expr) or hider.reveals_prose(e.text))))
+    tabled = {id(case.chain) for table in derivation.tables for case in table.cases
+              if not any(step.exercise for step in case.chain.steps)}
+    chains = tuple(_chain_view(i, c, verdicts, variant, hider) for i, c in enumerate(derivation.chains, start=1)
+                   if id(c) not in tabled)
+    tables = tuple(_case_table(t, verdicts, tabled) for t in derivation.tables)
+    examples = tuple(example_view(e) for number, e in enumerate(derivation.examples, start=1)
+                     if not (hider.active and _gives_away(hider, e, number)))
     exercises = tuple(exercise_view(i, e, derivation, variant != "worksheet")
                       for i, e in enumerate(derivation.exercises, start=1))
-    symbols = tuple(SymbolRow(to_latex(v.symbol), v.domain.latex(), hider.prose(v.meaning))
+    symbols = tuple(SymbolRow(to_latex(v.symbol), v.domain.latex(),
+                              hider.prose(v.meaning, f"the meaning of {v.symbol}"))
                     for v in derivation.variables)
     titles = {step.index: chain.title for chain in derivation.chains for step in chain.steps}
     blanks = {row.number for chain in chains for row in chain.rows if row.blank or row.lhs_blank}
@@ -273,7 +314,39 @@ def _handout(derivation: Derivation, report: DerivationReport, variant: Variant,
     footer = Footer(derivkit.__version__, sp.__version__, build_date(date), report.verified, **counts,
                     course=course or CourseInfo())
     figure_names = derivation.figures if figures is None else figures
-    return Handout(derivation.id, derivation.title, hider.prose(derivation.motivation), variant, symbols, chains,
-                   _results(derivation, hider, variant), examples,
-                   figure_views(figure_names, hider, derivation.figures_module, derivation.captions), exercises,
-                   failures, footer)
+    motivation = hider.prose(derivation.motivation, "the motivation")
+    if hider.active and hider.reveals_prose(derivation.title):
+        hider.note("the title", "cannot be left out")
+    views = figure_views(figure_names, hider, derivation.figures_module, derivation.captions)
+    warnings = tuple(f"{derivation.id} worksheet: {note}" for note in dict.fromkeys(hider.notes))
+    return Handout(derivation.id, derivation.title, motivation, variant, symbols, chains,
+                   _results(derivation, hider, variant), examples, views, exercises, failures, footer,
+                   tuple(t for t in tables if t.rows), warnings)
+
+
+#: Which verdict a cell of several steps shows: the worst of them.
+_SEVERITY = {"proved": 0, "numeric": 1, "unchecked": 2, "failed": 3}
+
+
+def _case_table(table: Cases, verdicts: Mapping[int, StepVerdict], tabled: set[int]) -> CaseTable:
+    """The chains of a family of cases as one table (those with a blank stay chains, so are left out here)."""
+    cells: dict[tuple[object, str], CaseCell] = {}
+    for case in table.cases:
+        steps = case.chain.steps
+        if id(case.chain) not in tabled or not steps:
+            continue
+        views = [verdict_view(verdicts.get(step.index)) for step in steps]
+        cells[(case.value, case.claim)] = CaseCell(steps[0].index, steps[-1].index,
+                                                   max(views, key=lambda v: _SEVERITY[v.status]))
+    claims = tuple(c for c in table.claims if any(key[1] == c for key in cells))
+    rows = tuple((to_latex(value), tuple(cells.get((value, claim)) for claim in claims)) for value in table.values
+                 if any((value, claim) in cells for claim in claims))
+    return CaseTable(table.title, table.intro, table.label, claims, rows)
+
+
+def _gives_away(hider: Hider, example: Example, number: int) -> bool:
+    """Whether a worked example shows a blank's answer (then the worksheet leaves it out, and says so)."""
+    if hider.reveals(example.expr) or hider.reveals_prose(example.text):
+        hider.note(f"worked example {number}")
+        return True
+    return False

@@ -21,9 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import platform
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from importlib.metadata import version
@@ -40,11 +42,13 @@ from derivkit.engine.verdict import Counterexample
 from derivkit.errors import DerivkitError
 from derivkit.handouts import sources
 from derivkit.handouts.model import CourseInfo, IndexEntry, IndexPart, Variant
-from derivkit.handouts.pdf import INSTALL_HINT, LatexError, compile_pdf, latexmk_available
+from derivkit.handouts.pdf import INSTALL_HINT, LatexError, compile_pdf, latexmk_available, overfull_boxes
 
 DEFAULT_OUT = Path("build/handouts")
 FORMATS = ("md", "tex", "pdf", "html")
 STATE_FILE = Path(".cache") / "build.json"
+#: Where the TeX log of each compiled PDF is kept (overfull boxes are read from it).
+LOG_DIR = Path(".cache") / "latex"
 PACKAGE_DIR = sources.PACKAGE_DIR
 #: What each cached artefact is computed by (the modules reachable from these by imports).
 VERIFIER = ("derivkit.derivation",)
@@ -64,6 +68,8 @@ class BuildResult:
     verified_now: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: What a reader would notice on the page: a line past the margin, a blank a worksheet gives away.
+    warnings: list[str] = field(default_factory=list)
     pdf_skipped: bool = False
     up_to_date: bool = False
 
@@ -213,13 +219,14 @@ class Builder:
 
     def __init__(self, out: Path, formats: Sequence[str], variants: Sequence[Variant], date: str, force: bool,
                  budget: float, echo: Callable[[str], None], md_flavor: str = render.MD_FLAVORS[0],
-                 course: registry.Course | None = None) -> None:
+                 course: registry.Course | None = None, jobs: int = 1) -> None:
         self.out, self.formats, self.variants, self.date = out, tuple(formats), tuple(variants), date
         self.md_flavor = md_flavor
         self.course = course or registry.builtin_course()
         self.info = CourseInfo(self.course.title, self.course.author, self.course.institution)
         self.own_figures_key = course_figures_key(self.course)
-        self.force, self.budget, self.echo = force, budget, echo
+        self.force, self.budget, self.echo, self.jobs = force, budget, echo, max(1, jobs)
+        self.pending: list[tuple[str, str]] = []  # PDFs to compile (name, key), in parallel at the end
         self.state = BuildState(out / STATE_FILE, engine_key())
         self.result = BuildResult(out, pdf_skipped="pdf" in formats and not latexmk_available())
         self.want_tex = "tex" in self.formats or "pdf" in self.formats
@@ -266,7 +273,7 @@ class Builder:
         base = digest(content_text(derivation), json.dumps(verdicts, default=str), self.date, self.render_key,
                       repr(self.info))
         for variant in self.variants:
-            model = _Lazy(partial(render.handout, derivation, report, variant, date=self.date, course=self.info))
+            model = _Lazy(partial(self.warned, derivation, report, variant))
             name = stem(derivation.id, variant)
             if "md" in self.formats:
                 self.produce(f"{name}.md", digest(base, variant, "md", self.md_flavor),
@@ -281,16 +288,51 @@ class Builder:
         self.state.index[derivation.id] = {"title": derivation.title, "verified": report.verified,
                                            "summary": summary(report)}
 
+    def warned(self, derivation: Derivation, report: DerivationReport, variant: Variant) -> render.Handout:
+        """The render model; what it asks the author to fix is passed on as warnings."""
+        model = render.handout(derivation, report, variant, date=self.date, course=self.info)
+        for warning in model.warnings:
+            self.warn_text(warning)
+        return model
+
     def pdf(self, name: str, key: str) -> None:
+        """Queue ``name`` for compiling unless its .tex is unchanged (see :meth:`compile_pending`)."""
         if self.result.pdf_skipped:  # a PDF of an older .tex would be stale: better none than a wrong one
             if self.state.keys.get(name) != key:
                 (self.out / name).unlink(missing_ok=True)
             return
-        try:
-            self.produce(name, key, partial(_compile, (self.out / name).with_suffix(".tex")))
-        except LatexError as exc:
-            self.result.errors.append(str(exc))
-            self.echo(f"derivkit: error: {exc}")
+        self.state.outputs.append(name)
+        if self.force or not self.state.fresh(self.out, name, key):
+            self.pending.append((name, key))
+
+    def compile_pending(self) -> None:
+        """Compile the queued PDFs, ``jobs`` latexmk runs at a time; warn about lines past the margin."""
+        def one(name: str) -> LatexError | None:
+            try:
+                compile_pdf((self.out / name).with_suffix(".tex"), log=self.log(name))
+            except LatexError as exc:
+                return exc
+            return None
+
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            outcomes = list(pool.map(one, [name for name, _ in self.pending]))
+        for (name, key), error in zip(self.pending, outcomes):
+            if error is not None:
+                self.result.errors.append(str(error))
+                self.echo(f"derivkit: error: {error}")
+                continue
+            self.result.written.append(self.out / name)
+            self.state.keys[name] = key
+            for box in overfull_boxes(self.log(name).read_text(errors="replace")):
+                self.warn_text(f"{name}: {box}")
+        self.pending = []
+
+    def log(self, name: str) -> Path:
+        return self.out / LOG_DIR / f"{Path(name).stem}.log"
+
+    def warn_text(self, warning: str) -> None:
+        self.result.warnings.append(warning)
+        self.echo(f"derivkit: warning: {warning}")
 
     def index(self, known: Sequence[Derivation], course: Sequence[registry.CoursePart]) -> None:
         """``index.md`` for students (handouts and worksheets) and, when keys were built, ``keys.md``
@@ -340,11 +382,6 @@ def _draw(name: str, folder: Path, fmt: str, module: Path | None) -> None:
     plots.write_figure(name, folder, fmt, module)
 
 
-def _compile(tex: Path) -> None:
-    """Compile ``tex`` to the PDF beside it (written by latexmk, so nothing to return)."""
-    compile_pdf(tex)
-
-
 def _rendered(printer: Callable[[render.Handout], str], model: _Lazy) -> str:
     return printer(model())
 
@@ -382,12 +419,13 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
           variants: Sequence[Variant] = ("handout",), date: dt.date | str | None = None, force: bool = False,
           progress: bool | None = None, budget: float = 10.0, folder: Path | None = None,
           echo: Callable[[str], None] | None = None, md_flavor: str = render.MD_FLAVORS[0],
-          course: registry.Course | None = None) -> BuildResult:
+          course: registry.Course | None = None, jobs: int | None = None) -> BuildResult:
     """Build handouts into ``out``: ``<id>.md/.tex/.pdf/.html`` (``<id>-worksheet.*``, ``<id>-key.*`` for the
     other variants), ``figures/``, ``index.md`` for students (handouts and worksheets) and ``keys.md`` for
     the answer keys (and ``index.html``, ``keys.html`` and ``katex/`` with html). ``pdf`` implies the .tex;
     ``md_flavor`` is the Markdown dialect (``render.MD_FLAVORS``). ``progress=None``: a bar on a terminal.
-    The course is ``course``, else the course in ``folder``, else the built-in one."""
+    The course is ``course``, else the course in ``folder``, else the built-in one. ``jobs``: how many PDFs
+    compile at once (default: the number of CPUs, at most 4)."""
     bad = sorted(set(formats) - set(FORMATS)) + sorted(set(variants) - set(render.VARIANTS))
     if bad:
         raise DerivkitError(f"unknown format or variant {', '.join(bad)}; formats: {', '.join(FORMATS)}; "
@@ -396,7 +434,9 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
         raise DerivkitError(f"unknown Markdown flavor {md_flavor!r}; use one of {', '.join(render.MD_FLAVORS)}")
     say = echo or (lambda line: print(line, file=sys.stderr))
     course = course or (registry.read_course(folder) if folder is not None else registry.builtin_course())
-    builder = Builder(Path(out), formats, variants, render.build_date(date), force, budget, say, md_flavor, course)
+    jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
+    builder = Builder(Path(out), formats, variants, render.build_date(date), force, budget, say, md_flavor, course,
+                      jobs)
     if builder.result.pdf_skipped:
         say(INSTALL_HINT)
     options = {"formats": sorted(formats), "variants": sorted(variants), "only": sorted(only or []),
@@ -424,6 +464,7 @@ def build(out: Path | str = DEFAULT_OUT, *, formats: Sequence[str] = FORMATS, on
     for derivation in bar:
         bar.set_postfix_str(derivation.id)
         builder.derivation(derivation)
+    builder.compile_pending()
     builder.index(known, parts)
     if "html" in builder.formats:
         builder.katex()

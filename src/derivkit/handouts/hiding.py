@@ -3,9 +3,11 @@
 A step marked ``exercise=True`` is a blank on the worksheet. Its result can leak in two ways:
 
 * as a displayed expression: a later step restating it, a boxed result, a worked example.
-  That is decided on the printed LaTeX, because that is what ends up on the page: an
-  expression reveals an answer when the answer's LaTeX occurs in its LaTeX (single symbols
-  and numbers only when the whole expression is that answer);
+  That is decided on the expressions, not on their LaTeX: a display reveals a compound answer
+  when the answer is a subexpression of it (or, for a sum or product, some of its terms or
+  factors are exactly the answer's); a lone symbol or number (``1``, ``K``) is an answer only
+  where it is stated about the same thing as the blank: equal left sides, or the left side
+  the blank's chain started from (its boxed result). Every other ``= 1`` stays on the page;
 * in author prose (a justification, the motivation, a figure caption) that writes the same
   formula by hand, e.g. ``$1/(1+e^{-z})$`` for the printed ``\\frac{1}{1 + e^{- z}}``. Each
   ``$...$`` formula, and each side of an equation in it, is read with derivkit's own LaTeX
@@ -80,8 +82,14 @@ class Hider:
 
     def __init__(self, derivation: Derivation, active: bool) -> None:
         self.active = active
-        self.exprs = [s.relation.rhs for s in derivation.steps if s.exercise]
+        hidden = [(chain, step) for chain in derivation.chains for step in chain.steps if step.exercise]
+        self.exprs = [step.relation.rhs for _, step in hidden]
+        self.numbers = [step.index for _, step in hidden]
+        #: what each blank is about: its own left side and the expressions its chain went through
+        self.subjects = [_subjects(chain, step) for chain, step in hidden]
         self.answers = [(e.is_Atom, to_latex(e)) for e in self.exprs]
+        #: what the worksheet had to leave out besides the blanks, for the build to tell the author
+        self.notes: list[str] = []
 
     @cached_property
     def _read_answers(self) -> list[sp.Basic]:
@@ -100,13 +108,19 @@ class Hider:
         normalised = (normalise(tex) for atom, tex in self.answers if not atom)
         return [n for n in normalised if len(n) >= _MIN_NORMALISED]
 
-    def reveals(self, expr: sp.Basic) -> bool:
-        """Whether the printed ``expr`` shows a hidden answer."""
-        return self.reveals_latex(to_latex(expr))
+    def reveals(self, expr: sp.Basic, lhs: sp.Basic | None = None) -> bool:
+        """Whether displaying ``expr`` (the right side of ``lhs = expr``, when given) shows a hidden answer."""
+        return bool(self.revealed(expr, lhs))
 
-    def reveals_latex(self, tex: str) -> bool:
-        """Whether printed LaTeX ``tex`` shows a hidden answer."""
-        return any(tex == answer or (not atom and answer in tex) for atom, answer in self.answers)
+    def revealed(self, expr: sp.Basic, lhs: sp.Basic | None = None) -> list[int]:
+        """The step numbers of the blanks whose answers displaying ``expr`` shows."""
+        return [number for number, answer, subjects in zip(self.numbers, self.exprs, self.subjects)
+                if _shows(expr, answer, lhs, subjects)]
+
+    def note(self, where: str, what: str = "is left out") -> None:
+        """Record that the worksheet left ``where`` out (or could not hide it), naming the blanks it gives away."""
+        self.notes.append(f"{where} gives away a blank's answer and {what} on the worksheet; "
+                          "rewrite it so it asks rather than tells")
 
     def reveals_formula(self, tex: str) -> bool:
         """Whether a hand-written formula (prose math, a figure label) shows a hidden answer."""
@@ -131,13 +145,41 @@ class Hider:
     def any_reveals(self, formulas: Iterable[str]) -> bool:
         return any(self.reveals_formula(f) for f in formulas)
 
-    def prose(self, text: str) -> str:
+    def prose(self, text: str, where: str = "") -> str:
         """``text`` as this variant shows it: on a worksheet, without the sentences whose math
-        shows a hidden answer."""
+        shows a hidden answer (noted for the author when ``where`` names the text)."""
         if not self.active or not text or not self.answers:
             return text
-        kept = [sentence for sentence in sentences(text) if not self.reveals_prose(sentence)]
+        every = sentences(text)
+        kept = [sentence for sentence in every if not self.reveals_prose(sentence)]
+        if where and not kept:  # a sentence less is no loss; a whole justification or intro is
+            self.note(where, "is left out")
         return " ".join(kept)
+
+
+def _subjects(chain: object, step: object) -> tuple[sp.Basic, ...]:
+    """What a blank states something about: its left side, and where its chain started."""
+    starts = [getattr(chain, "start_expr", None), getattr(getattr(chain, "premise", None), "lhs", None)]
+    return tuple(e for e in (step.relation.lhs, *starts) if e is not None)  # type: ignore[attr-defined]
+
+
+def _shows(expr: sp.Basic, answer: sp.Basic, lhs: sp.Basic | None, subjects: tuple[sp.Basic, ...]) -> bool:
+    """Whether ``expr`` (displayed as ``lhs = expr``) shows ``answer``: structurally, never by value."""
+    if answer.is_Atom:  # a lone 1 or K is an answer only about the same thing
+        return expr == answer and lhs is not None and any(lhs == subject for subject in subjects)
+    return expr == answer or expr.has(answer) or any(_holds_terms(node, answer) for node in sp.preorder_traversal(expr))
+
+
+def _holds_terms(node: sp.Basic, answer: sp.Basic) -> bool:
+    """A sum (product) some of whose terms (factors) are exactly the answer's, as ``a + b`` in ``a + b + c``."""
+    if type(node) is not type(answer) or not isinstance(node, sp.Add | sp.Mul):
+        return False
+    terms = list(node.args)
+    for term in answer.args:
+        if term not in terms:
+            return False
+        terms.remove(term)
+    return True
 
 
 def sentences(text: str) -> list[str]:

@@ -45,6 +45,11 @@ class HandoutLatexPrinter(LatexPrinter):
             positive = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
             with as_written([positive]):
                 return "- " + self._print(positive)
+        coeff, rest = expr.as_coeff_Mul()
+        if coeff.is_Rational and not coeff.is_Integer and isinstance(rest, sp.Add) and _has_fraction(rest):
+            # (1/4)(a + b/2): a sum holding fractions is not put over a numerator, where TeX would
+            # set its own fractions in script size
+            return r"%s \left(%s\right)" % (self._print(coeff), self._print(rest))
         if not reorderable(expr):
             return super()._print_Mul(expr)
         if expr.could_extract_minus_sign():
@@ -108,7 +113,15 @@ class HandoutLatexPrinter(LatexPrinter):
     def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
         """A bracketed matrix whose entries are set like displayed formulas: amsmath's text style
         shrinks the fractions of a gradient or a Hessian below reading size."""
-        rows = (" & ".join(r"\displaystyle " + self._print(entry) for entry in expr.row(r)) for r in range(expr.rows))
+        from derivkit.handouts.linebreak import height  # linebreak prints through this module
+
+        rows = []
+        for r in range(expr.rows):
+            # a strut as tall as the row's stacked fractions plus a gap: rows of displayed fractions
+            # would touch (and a TeX \\[gap] only deepens the row's strut, not its content)
+            tall = 2.4 * max(height(entry) for entry in expr.row(r)) + 1.6
+            strut = r"\rule[-%.1fex]{0pt}{%.1fex}" % (tall / 2 - 0.4, tall)
+            rows.append(strut + " & ".join(r"\displaystyle " + self._print(entry) for entry in expr.row(r)))
         return r"\begin{bmatrix}%s\end{bmatrix}" % r" \\ ".join(rows)
 
     _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
@@ -136,6 +149,12 @@ class HandoutLatexPrinter(LatexPrinter):
         simple = all(a.is_Atom for a in expr.args)
         tex = rf"\delta_{{{i}{j}}}" if simple and len(i) == 1 and len(j) == 1 else rf"\delta_{{{i},{j}}}"
         return f"{tex}^{{{exp}}}" if exp else tex
+
+
+def _has_fraction(expr: sp.Basic) -> bool:
+    """Whether printing ``expr`` writes a fraction (a rational or a negative power) anywhere in it."""
+    return any((isinstance(a, sp.Rational) and not a.is_Integer) or (isinstance(a, sp.Pow) and a.exp.is_negative)
+               for a in sp.preorder_traversal(expr))
 
 
 def compound_denominator(expr: sp.Mul) -> sp.Pow | None:

@@ -22,6 +22,8 @@ _SUB = 0.7  # sub- and superscripts are set smaller
 
 def width(expr: sp.Basic) -> float:
     """Rough printed width of ``expr`` in characters of math."""
+    if isinstance(expr, sp.MatrixBase):  # the widest entry of each column, and room between columns
+        return sum(max(width(e) for e in expr.col(c)) + 2.0 for c in range(expr.cols)) + 2.0
     if isinstance(expr, sp.Symbol | sp.Dummy):
         return 1.0 if len(expr.name) == 1 else min(len(expr.name), 1 + 0.7 * (len(expr.name) - 1))
     if isinstance(expr, sp.Number):
@@ -50,6 +52,8 @@ def width(expr: sp.Basic) -> float:
         return width(expr.expr) + 1.0 + _SUB * max(width(v) + 1.0 + width(p) for v, p in zip(*expr.args[1:]))
     if isinstance(expr, sp.Sum):
         return 2.5 + width(expr.function) + 1.0
+    if isinstance(expr, sp.Abs):  # |x|: two thin bars
+        return width(expr.args[0]) + 1.0
     if isinstance(expr, sp.KroneckerDelta):
         return 1.0 + _SUB * sum(width(a) for a in expr.args)
     if isinstance(expr, sp.Function):
@@ -105,3 +109,35 @@ def _split_sum(terms: list[sp.Expr], room: float) -> tuple[str, ...]:
             text = "+ " + text
         out.append(text)
     return tuple(out)
+
+
+def height(expr: sp.Basic) -> float:
+    """Rough printed height of ``expr`` in lines of text: 1 for a line, more for stacked
+    fractions, derivatives and the rows of a matrix."""
+    if isinstance(expr, sp.MatrixBase):
+        return sum(max((height(e) for e in expr.row(r)), default=1.0) + 0.3 for r in range(expr.rows))
+    if isinstance(expr, sp.Rational) and not expr.is_Integer:
+        return 2.0
+    if isinstance(expr, sp.Mul):
+        numer, denom = fraction(expr, exact=True)
+        if denom is not sp.S.One:
+            return height(numer) + height(denom)
+    if isinstance(expr, sp.Pow) and expr.exp.is_negative:
+        return 1.0 + height(expr.base)
+    if isinstance(expr, sp.Derivative):
+        return max(2.0, height(expr.expr))
+    if isinstance(expr, sp.Sum):
+        return max(2.0, height(expr.function))
+    if isinstance(expr, sp.Pow):
+        return height(expr.base)
+    return max((height(a) for a in expr.args if isinstance(a, sp.Basic)), default=1.0)
+
+
+def blank_box(expr: sp.Basic, room: float = LINE) -> tuple[float, float]:
+    """(width in em, height in ex) of a box with room for ``expr`` written by hand: a little
+    wider than it prints (about 0.55 em per character), its lines stacked when it would be
+    broken, and never smaller than a short answer needs."""
+    broken = lines(expr, room) if not isinstance(expr, sp.MatrixBase) else (to_latex(expr),)
+    count = len(broken)
+    wide = min(width(expr), room) if count == 1 else room
+    return round(max(5.0, min(0.55 * wide + 2.0, 0.55 * room)), 1), round(max(4.5, 2.6 * height(expr) * count + 1.5), 1)

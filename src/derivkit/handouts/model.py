@@ -33,6 +33,16 @@ class Layout:
     lhs: tuple[str, ...] = ()
     rhs: tuple[str, ...] = ()
     wide: bool = False
+    blank: BlankSize | None = None  # the size of the box of a side left blank, from its answer
+
+
+@dataclass(frozen=True)
+class BlankSize:
+    """How much room a blank leaves: about the size of its answer (``width`` in em, ``height`` in
+    ex), so a box neither gives away a short answer by its size nor cramps a long one."""
+
+    width: float
+    height: float
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,27 @@ class ChainView:
 
 
 @dataclass(frozen=True)
+class CaseCell:
+    """One claim checked at one value: its steps (``"20--21"`` as first and last) and their verdict."""
+
+    first: int
+    last: int
+    verdict: VerdictView
+
+
+@dataclass(frozen=True)
+class CaseTable:
+    """Chains that repeat the same mathematics for several values of a parameter, said once: a row
+    per value (LaTeX), a column per claim (prose); a cell is None where a claim was not checked."""
+
+    title: str
+    intro: str
+    label: str
+    claims: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[CaseCell | None, ...]], ...]
+
+
+@dataclass(frozen=True)
 class ResultView:
     """A named result; ``blank`` hides its right side on a worksheet, ``highlight`` marks it in
     the key. ``title`` is the prose title of the chain that concludes it (the heading a reader
@@ -134,6 +165,9 @@ class ExampleView:
     substituted: str
     value: str
     exact: bool
+    #: For a page: the expression's and the substituted expression's lines; ``wide`` when the
+    #: example does not fit on one line and is set over several.
+    layout: Layout = Layout()
 
 
 @dataclass(frozen=True)
@@ -156,6 +190,7 @@ class ExerciseView:
     mistake: str = ""  # a common wrong answer (LaTeX), shown only when the engine refuted it
     mistake_where: str = ""  # the counterexample's point, e.g. "z = 0.5"
     mistake_values: tuple[str, str] = ("", "")  # (reference, mistake) there
+    mistake_at: str = ""  # the same point as LaTeX math, e.g. "z_{1} = 0.5, z_{2} = -2"
 
 
 @dataclass(frozen=True)
@@ -217,6 +252,9 @@ class Handout:
     exercises: tuple[ExerciseView, ...]
     failures: tuple[FailureView, ...]
     footer: Footer
+    tables: tuple[CaseTable, ...] = ()
+    #: What the build should tell the author, e.g. prose a worksheet cannot hide without losing the step.
+    warnings: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:

@@ -51,6 +51,24 @@ def draw_odds_and_log_odds(fig: Figure) -> None:
                    arrowprops={"arrowstyle": "-", "color": "gray"})
 
 
+def draw_bce_loss_and_slope(fig: Figure) -> None:
+    """One example's cross-entropy as a function of its logit, for each label, and its slope."""
+    z = np.linspace(-6, 6, 241)
+    s = sigmoid(z)
+    loss, slope = fig.subplots(1, 2)
+    loss.plot(z, np.logaddexp(0, -z), color="C0", linewidth=2, label="$y = 1$")  # -log sigma(z)
+    loss.plot(z, np.logaddexp(0, z), color="C3", linewidth=2, label="$y = 0$")  # -log(1 - sigma(z))
+    loss.set_title("the loss $L$")
+    slope.plot(z, s - 1, color="C0", linewidth=2, label="$y = 1$")
+    slope.plot(z, s, color="C3", linewidth=2, label="$y = 0$")
+    slope.axhline(0.0, color="gray", linewidth=0.8, linestyle=":")
+    slope.set_title("its slope $dL/dz$")
+    for ax in (loss, slope):
+        ax.set_xlabel("$z$")
+        ax.set_xlim(-6, 6)
+        ax.legend(loc="upper center", fontsize=8)
+
+
 FIGURES = (
     FigureSpec("sigmoid", r"The sigmoid $\sigma(z)$ and its slope $\sigma'(z)$, which is largest at $z = 0$, where "
                r"$\sigma(0) = 1/2$. The slope is $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$.",
@@ -60,4 +78,9 @@ FIGURES = (
                r"and positive above it. Both increase with $p$. The dots mark $p = 1/5$: odds $1/4$, log-odds "
                r"$\log(1/4) \approx -1.386$.",
                draw_odds_and_log_odds, formulas=("p", "o", r"\log o", "p = 1/5")),
+    FigureSpec("bce-loss-and-slope", "The loss $L$ of one example as a function of its logit $z$ (left) and "
+               "its slope $dL/dz$ (right), for the labels $y = 1$ and $y = 0$, computed from the derived "
+               "gradient. A confident wrong prediction costs the most and has the steepest slope, but the "
+               r"slope never exceeds $1$ in size. The slope is the error $\sigma(z) - y$.",
+               draw_bce_loss_and_slope, (7.2, 3.0), formulas=("y = 1", "y = 0", "L", "dL/dz", "z")),
 )
