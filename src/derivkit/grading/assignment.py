@@ -39,6 +39,7 @@ from pathlib import Path
 
 from derivkit.errors import AssignmentError, DerivationError, DomainError, SandboxError
 from derivkit.grading.request import DEFAULT_TIMEOUT, MAX_TIMEOUT, SEMANTICS, parse_assumptions
+from derivkit.grading.textfile import read_small_text
 
 KINDS = ("answer", "working")
 DEFAULT_WORKING_SHARE = 0.5
@@ -359,17 +360,7 @@ def load_assignment(path: str | Path, *, resolve: ExerciseResolver = exercise_re
                     check_references: bool = True) -> Assignment:
     """Read and validate an assignment file."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AssignmentError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise AssignmentError(f"{path} is larger than {MAX_FILE_BYTES // 1024} KB; an assignment is a few questions")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise AssignmentError(f"{path}, line {line}: not valid UTF-8") from None
+    text = read_small_text(path, MAX_FILE_BYTES, AssignmentError, "an assignment is a few questions")
     return parse_assignment(text, str(path), resolve=resolve, check_references=check_references)
 
 

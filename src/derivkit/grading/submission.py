@@ -30,6 +30,7 @@ from pathlib import Path
 
 from derivkit.errors import SubmissionError
 from derivkit.grading.assignment import Assignment
+from derivkit.grading.textfile import read_small_text
 
 MAX_FILE_BYTES = 1024 * 1024
 SUFFIXES = (".md", ".markdown", ".json", ".txt")
@@ -188,18 +189,7 @@ def read_submission_text(text: str, assignment: Assignment, name: str) -> Submis
 def read_submission(path: str | Path, assignment: Assignment) -> Submission:
     """Read a submission file; raises SubmissionError when the file itself cannot be read."""
     path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise SubmissionError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise SubmissionError(f"{path} is larger than {MAX_FILE_BYTES // 1024} KB; a submission is a few answers")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SubmissionError(f"{path}, line {line}: not valid UTF-8; save the file as UTF-8") from None
+    text = read_small_text(path, MAX_FILE_BYTES, SubmissionError, "a submission is a few answers")
     return read_submission_text(text, assignment, path.name)
 
 
