@@ -143,8 +143,9 @@ def prepare(working: str | Iterable[WorkingLine], syntax: str, assume: object, t
         return str(exc)
     if not any(w.options for w in lines):
         return "the working contains no expressions"
-    if len(lines) > MAX_EXPRESSIONS:
-        return f"the working has {len(lines)} statements, more than the limit of {MAX_EXPRESSIONS}"
+    expressions = sum(len(option) for w in lines for option in w.options)  # x = x = ... counts every side
+    if max(len(lines), expressions) > MAX_EXPRESSIONS:
+        return f"the working has {max(len(lines), expressions)} expressions, more than the limit of {MAX_EXPRESSIONS}"
     return lines, template, givens
 
 
