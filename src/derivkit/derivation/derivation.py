@@ -36,7 +36,7 @@ from derivkit.engine.domains import Domain, parse_domain
 from derivkit.engine.equivalence import equivalent
 from derivkit.errors import DerivationError, ParseError
 from derivkit.functions import as_expr
-from derivkit.parsing import parse_as_written
+from derivkit.parsing import Notation, parse_as_written
 
 
 @dataclass(frozen=True)
@@ -194,12 +194,9 @@ class Derivation:
         """A form written in derivkit's text syntax or LaTeX, kept as written (not reordered or
         simplified by SymPy), its names the derivation's symbols. Read by the safe parser that reads
         students' answers: never ``sympify``."""
-        names = {str(getattr(v.symbol, "name", v.symbol)): v.symbol for v in self.variables
-                 if isinstance(v.symbol, sp.Symbol)}
+        notation = Notation.of(v.symbol for v in self.variables)
         try:
-            parsed = parse_as_written(text, syntax, variables=names)
-            with sp.evaluate(False):
-                form = parsed.xreplace({sp.Symbol(n): s for n, s in names.items()})
+            form = parse_as_written(text, syntax, variables=notation.symbols, notation=notation)
             self.written.update(node for node in sp.preorder_traversal(form) if isinstance(node, (sp.Add, sp.Mul)))
             return form
         except ParseError as exc:

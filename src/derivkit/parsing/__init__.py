@@ -18,6 +18,7 @@ from derivkit.parsing.deadline import Expired, deadline
 from derivkit.parsing.latex import parse_latex_tree
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.nodes import Node
+from derivkit.parsing.notation import Notation
 from derivkit.parsing.scope import Scope
 from derivkit.parsing.text import parse_text_tree
 
@@ -61,15 +62,17 @@ def parse_tree(
     limits: ParseLimits = ParseLimits(),
     *,
     scope: Scope | None = None,
+    notation: Notation | None = None,
 ) -> Node:
     """The syntax tree of ``text`` without building SymPy (for tests and tooling).
 
-    ``scope``: parse a line of a student's working (its notation, and the functions it defined)."""
+    ``scope``: parse a line of a student's working (its notation, and the functions it defined).
+    ``notation``: an author's formula, naming what the author declared (see :class:`Notation`)."""
     text, syntax, names = _prepare(text, syntax, variables, limits)
     functions = scope.function_names() if scope is not None else frozenset()
     try:
         letters = scope.letters if scope is not None else frozenset()
-        return _TREES[syntax](text, limits, names, functions, scope is not None, letters)
+        return _TREES[syntax](text, limits, names, functions, scope is not None, letters, notation)
     except RecursionError:
         # max_depth normally stops nesting first; this covers callers already deep in the stack.
         raise ParseError("expression is nested too deeply", text=text,
@@ -83,6 +86,7 @@ def parse(
     limits: ParseLimits = ParseLimits(),
     *,
     scope: Scope | None = None,
+    notation: Notation | None = None,
 ) -> sp.Expr:
     """Parse untrusted ``text`` ("text", "latex" or "auto") into a SymPy expression.
 
@@ -94,8 +98,8 @@ def parse(
     text, syntax, names = _prepare(text, syntax, variables, limits)
     try:
         with deadline(limits.max_seconds):
-            tree = parse_tree(text, syntax, names, limits, scope=scope)
-            return build(tree, text, names, limits, scope)
+            tree = parse_tree(text, syntax, names, limits, scope=scope, notation=notation)
+            return build(tree, text, names, limits, scope, notation)
     except Expired:
         raise ParseError(
             f"building the expression took more than {limits.max_seconds:g} seconds of CPU time (max_seconds)",
@@ -104,14 +108,15 @@ def parse(
 
 
 def parse_as_written(text: str, syntax: str = "auto", variables: Iterable[str] = (),
-                     limits: ParseLimits = ParseLimits()) -> sp.Expr:
+                     limits: ParseLimits = ParseLimits(), *, notation: Notation | None = None) -> sp.Expr:
     """Like :func:`parse`, but the result keeps the form as written (unevaluated: the order of terms
-    and factors, the fractions, the derivatives), for a derivation step stated as on paper."""
+    and factors, the fractions, the derivatives), for a derivation step stated as on paper.
+    ``notation``: what the author declared (indexed families, functions; sums and products)."""
     text, syntax, names = _prepare(text, syntax, variables, limits)
     try:
         with deadline(limits.max_seconds):
-            tree = parse_tree(text, syntax, names, limits)
-            return build_as_written(tree, text, names, limits)
+            tree = parse_tree(text, syntax, names, limits, notation=notation)
+            return build_as_written(tree, text, names, limits, notation)
     except Expired:
         raise ParseError(
             f"building the expression took longer than {limits.max_seconds} seconds (max_seconds)",
@@ -129,5 +134,5 @@ def parse_latex(text: str, variables: Iterable[str] = (), limits: ParseLimits = 
     return parse(text, "latex", variables, limits)
 
 
-__all__ = ["ParseError", "ParseLimits", "Scope", "detect_syntax", "parse", "parse_as_written", "parse_latex",
-           "parse_text", "parse_tree"]
+__all__ = ["Notation", "ParseError", "ParseLimits", "Scope", "detect_syntax", "parse", "parse_as_written",
+           "parse_latex", "parse_text", "parse_tree"]

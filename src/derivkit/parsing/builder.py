@@ -17,7 +17,8 @@ import sympy as sp
 from derivkit.errors import ParseError
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.names import CONSTANTS, FORCED_CONSTANTS, FUNCTIONS
-from derivkit.parsing.nodes import Call, Const, Diff, Name, Neg, Node, Num, Power, Product, Recip, Sum
+from derivkit.parsing.nodes import BigOp, Call, Const, Diff, Index, Name, Neg, Node, Num, Power, Product, Recip, Sum
+from derivkit.parsing.notation import BIG_OPERATORS, DELTA, Notation
 from derivkit.parsing.scope import Scope
 
 
@@ -78,17 +79,24 @@ def shown(value: object) -> str:
 class Builder:
     """Builds one expression; carries the budgets (derivative order, derivative size)."""
 
-    def __init__(self, text: str, variables: frozenset[str], limits: ParseLimits, scope: Scope | None = None) -> None:
+    def __init__(self, text: str, variables: frozenset[str], limits: ParseLimits, scope: Scope | None = None,
+                 notation: Notation | None = None) -> None:
         self.text = text
         self.variables = variables
         self.limits = limits
         self.scope = scope or Scope()
+        self.notation = notation or Notation()
+        #: calls only a declared notation reads: the author's functions and the Kronecker delta
+        self.declared_calls: dict[str, Callable[..., sp.Expr]] = (
+            {} if notation is None else {DELTA: sp.KroneckerDelta, **notation.functions})
+        self.bound: dict[str, sp.Expr] = {}  # the indices of the sums being built
         self.diff_order = 0
         self.diff_nodes = 0
         # each handler takes the node type it is keyed by
         self.dispatch: dict[type, Callable[[Any], sp.Expr]] = {
             Num: self.num, Name: self.name, Const: self.const, Neg: self.neg, Sum: self.sum,
             Product: self.product, Recip: self.recip, Power: self.power_node, Call: self.call, Diff: self.diff,
+            Index: self.index, BigOp: self.big_operator,
         }
 
     def refuse(self, message: str, col: int | None, hint: str = "") -> ParseError:
@@ -108,7 +116,32 @@ class Builder:
             return self.scope.functions[node.name][1]
         if node.name in CONSTANTS and node.name not in self.variables:
             return CONSTANTS[node.name]
-        return sp.Symbol(node.name)
+        return self.symbol(node.name)
+
+    def symbol(self, name: str) -> sp.Expr:
+        """A variable: a sum's index while its body is built, else the declared symbol, else a plain one."""
+        return self.bound.get(name) or self.notation.symbol(name)
+
+    # -- declared notation: p_i, sums and products ----------------------------------------
+    def index(self, node: Index) -> sp.Expr:
+        return self.notation.indexed[node.base][self.build(node.index)]
+
+    def big_operator(self, node: BigOp) -> sp.Expr:
+        """A sum or product (left unevaluated: its limits may be symbols), its index bound in the body."""
+        name = node.var.name
+        var = self.notation.index(name)
+        limits = (var, self.build(node.lower), self.build(node.upper))
+        outer = self.bound.get(name)
+        self.bound[name] = var
+        try:
+            body = self.build(node.body)
+        finally:
+            if outer is None:
+                del self.bound[name]
+            else:
+                self.bound[name] = outer
+        with sp.evaluate(True):  # unevaluated, SymPy would wrap the body as 1*body; a Sum is never summed here
+            return BIG_OPERATORS[node.kind](body, limits)
 
     def const(self, node: Const) -> sp.Expr:
         return FORCED_CONSTANTS[node.name]
@@ -189,6 +222,8 @@ class Builder:
     # -- functions and derivatives -------------------------------------------------------
     def call(self, node: Call) -> sp.Expr:
         args = [self.build(a) for a in node.args]
+        if node.func in self.declared_calls:
+            return self.declared_calls[node.func](*args)
         if node.func not in FUNCTIONS:
             return self.defined_call(node, args)
         if node.primes:
@@ -251,7 +286,8 @@ class Builder:
         expr = self.partial_of_definition(node) or self.build(node.expr)
         # Differentiate on the default domain, the reals: d|x|/dx is sign(x), not an expression
         # in re(x) and im(x).  Every domain derivkit knows is a subset of the reals.
-        real = {s: sp.Dummy(s.name, real=True) for s in expr.free_symbols | {sp.Symbol(name)}}
+        var = self.symbol(name)
+        real = {s: sp.Dummy(str(s), real=True) for s in expr.free_symbols | {var} if isinstance(s, (sp.Symbol, sp.Idx))}
         expr = expr.xreplace(real)
         for _ in range(node.order):
             self.diff_nodes += derivative_size(expr)
@@ -260,7 +296,7 @@ class Builder:
                     f"the derivative would have about {self.diff_nodes} terms and factors, more than "
                     f"{self.limits.max_diff_nodes} (max_diff_nodes)", node.col, "differentiate a smaller expression",
                 )
-            expr = sp.diff(expr, real[sp.Symbol(name)])
+            expr = sp.diff(expr, real[var])
         result = expr.xreplace({d: s for s, d in real.items()})
         return self.checked(result.xreplace(self.scope.resolved) if self.scope.resolved else result, node.col)
 
@@ -294,7 +330,7 @@ class WrittenBuilder(Builder):
         return sp.Mul(*factors)
 
     def diff(self, node: Diff) -> sp.Expr:
-        return sp.Derivative(self.build(node.expr), (sp.Symbol(node.var.name), node.order))
+        return sp.Derivative(self.build(node.expr), (self.symbol(node.var.name), node.order))
 
 
 #: Functions that are powers in disguise, routed through the power guard.
@@ -304,14 +340,15 @@ POWER_FUNCTIONS: dict[str, Callable[[list[sp.Expr]], tuple[sp.Expr, sp.Expr]]] =
 }
 
 
-def build(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits, scope: Scope | None = None) -> sp.Expr:
+def build(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits, scope: Scope | None = None,
+          notation: Notation | None = None) -> sp.Expr:
     """Build the SymPy expression; SymPy's own failures become ParseErrors too.
 
     SymPy can raise almost anything on odd input (ValueError, TypeError, ZeroDivisionError,
     RecursionError on deep nesting), and the contract is that parse raises only ParseError.
     """
     try:
-        return Builder(text, variables, limits, scope).build(tree)
+        return Builder(text, variables, limits, scope, notation).build(tree)
     except ParseError:
         raise
     except RecursionError:
@@ -322,12 +359,13 @@ def build(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits,
                          column=None, hint="check the expression") from None
 
 
-def build_as_written(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits) -> sp.Expr:
+def build_as_written(tree: Node, text: str, variables: frozenset[str], limits: ParseLimits,
+                     notation: Notation | None = None) -> sp.Expr:
     """The expression as written (unevaluated), after :func:`build` has checked every limit on it."""
-    build(tree, text, variables, limits)
+    build(tree, text, variables, limits, notation=notation)
     try:
         with sp.evaluate(False):
-            return WrittenBuilder(text, variables, limits).build(tree)
+            return WrittenBuilder(text, variables, limits, notation=notation).build(tree)
     except ParseError:
         raise
     except Exception as exc:

@@ -15,6 +15,7 @@ from fractions import Fraction
 from derivkit.parsing.latex_tokens import COMMAND_TOKENS, ROMAN_COMMANDS, SKIPPED, tokenize_latex
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.names import (
+    CONSTANTS,
     FUNCTIONS,
     GREEK,
     LATEX_DANGEROUS,
@@ -22,12 +23,15 @@ from derivkit.parsing.names import (
     LATEX_UNSUPPORTED,
     suggest,
 )
-from derivkit.parsing.nodes import Call, Const, Diff, Name, Neg, Node, Num, Power, Product, Recip
+from derivkit.parsing.nodes import BigOp, Call, Const, Diff, Index, Name, Neg, Node, Num, Power, Product, Recip
+from derivkit.parsing.notation import DELTA, Notation
 from derivkit.parsing.pratt import ADD, MUL, Parser
 from derivkit.parsing.tokens import (
     CMD,
+    COMMA,
     DIGITS,
     END,
+    EQ,
     LBRACE,
     LPAREN,
     NAME,
@@ -64,7 +68,7 @@ class LatexParser(Parser):
         self.commands: dict[str, Callable[[Token], Node]] = {
             "frac": self.frac, "dfrac": self.frac, "tfrac": self.frac, "cfrac": self.frac,
             "sqrt": self.sqrt, "binom": self.binom, "dbinom": self.binom, "tbinom": self.binom,
-            "sigma": self.sigma,
+            "sigma": self.sigma, "sum": self.big_operator, "prod": self.big_operator, "delta": self.delta,
         }
         self.known_commands = sorted(
             {*self.commands, *LATEX_FUNCTIONS, *LETTER_COMMANDS, *COMMAND_TOKENS, *ROMAN_COMMANDS, *SKIPPED} - {" "}
@@ -146,6 +150,8 @@ class LatexParser(Parser):
         plain, underscored = base + sub, f"{base}_{sub}"
         if self.peek.kind == SUB:
             raise self.error("double subscript", self.peek.col, "write a single subscript, e.g. z_{12}")
+        if plain in CONSTANTS:  # p_i is the variable p_i, never pi
+            return underscored
         return underscored if underscored in self.variables and plain not in self.variables else plain
 
     def subscript_piece(self, token: Token, opener: Token) -> str:
@@ -163,6 +169,9 @@ class LatexParser(Parser):
 
     # -- prefix actions ------------------------------------------------------------------
     def nud_letter(self, token: Token) -> Node:
+        declared = self.declared(token, str(token.value))
+        if declared is not None:
+            return declared
         name = self.subscripted(str(token.value))
         if self.working:
             return self.working_call(token, name) or self.node(Name, name, token.col)
@@ -184,8 +193,78 @@ class LatexParser(Parser):
         if name in LATEX_FUNCTIONS:
             return self.function(token, LATEX_FUNCTIONS[name])
         if name in LETTER_COMMANDS:
-            return self.node(Name, self.subscripted(LETTER_COMMANDS[name]), token.col)
+            return self.declared(token, LETTER_COMMANDS[name]) or self.node(
+                Name, self.subscripted(LETTER_COMMANDS[name]), token.col)
         raise self.unknown_command(token)
+
+    # -- what only a declared notation reads ----------------------------------------------
+    def declared(self, token: Token, name: str) -> Node | None:
+        """f(x) for a declared function, p_i or p_{k+1} for a declared indexed family; else None."""
+        if self.notation is None:
+            return None
+        call = self.declared_call(token, name)
+        if call is not None:
+            return call
+        if name in self.notation.indexed and name not in self.variables and self.peek.kind == SUB:
+            underscore = self.advance()
+            index = self.script_argument(underscore, "subscript")
+            if self.peek.kind == SUB:
+                raise self.error("double subscript", self.peek.col, "write a single subscript, e.g. p_{i}")
+            return self.node(Index, name, index, token.col)
+        return None
+
+    def big_operator(self, token: Token) -> Node:
+        r"""\sum_{k=1}^{K} body and \prod: the body runs to the next + or - outside brackets, as it reads."""
+        if self.notation is None:
+            raise self.unknown_command(token)
+        kind = str(token.value)
+        hint = f"write \\{kind}_{{k=1}}^{{K}} ..."
+        if self.peek.kind != SUB or self.look(1).kind != LBRACE:
+            raise self.error(f"'\\{kind}' needs its index and limits", token.col, hint)
+        self.advance()
+        opener = self.advance()
+        var_token = self.advance()
+        if var_token.kind == NAME:
+            var = self.node(Name, str(var_token.value), var_token.col)
+        elif var_token.kind == CMD and var_token.value in LETTER_COMMANDS and var_token.value != "sigma":
+            var = self.node(Name, LETTER_COMMANDS[str(var_token.value)], var_token.col)
+        else:
+            raise self.error(f"the index of '\\{kind}' must be a letter", var_token.col, hint)
+        if self.peek.kind != EQ:
+            raise self.error(f"'\\{kind}' needs the lower limit of its index", self.peek.col, hint)
+        self.advance()
+        lower = self.expression(0)
+        self.expect_closing(opener)
+        if not (self.peek.kind == OP and self.peek.value == "^"):
+            raise self.error(f"'\\{kind}' needs its upper limit", self.peek.col, hint)
+        upper = self.script_argument(self.advance(), "upper limit")
+        if self.peek.kind in (END, RPAREN, RBRACE) or (self.peek.kind == OP and self.peek.value != "-"):
+            raise self.error(f"'\\{kind}' needs something to {'add' if kind == 'sum' else 'multiply'}",
+                             self.peek.col, hint)
+        body = self.expression(ADD)
+        return self.node(BigOp, kind, body, var, lower, upper, token.col)
+
+    def delta(self, token: Token) -> Node:
+        r"""\delta_{ij} is the Kronecker delta in a declared notation; otherwise the letter delta."""
+        if self.notation is None or DELTA in self.variables or self.peek.kind != SUB:
+            return self.declared(token, DELTA) or self.node(Name, self.subscripted(DELTA), token.col)
+        self.advance()
+        opener = self.advance()
+        if opener.kind != LBRACE:
+            raise self.error("the Kronecker delta needs two indices in braces", opener.col, "write \\delta_{ij}")
+        indices: list[Node] = []
+        while self.peek.kind not in (RBRACE, END):
+            piece = self.advance()
+            if piece.kind == COMMA:
+                continue
+            text = self.subscript_piece(piece, opener)
+            indices.append(self.node(Num, Fraction(text), piece.col) if text.isdigit()
+                           else self.node(Name, text, piece.col))
+        self.expect_closing(opener)
+        if len(indices) != 2:
+            raise self.error(f"the Kronecker delta takes two indices, got {len(indices)}", opener.col,
+                             "write \\delta_{ij}")
+        return self.node(Call, DELTA, tuple(indices), token.col)
 
     def unknown_command(self, token: Token) -> Exception:
         name = str(token.value)
@@ -355,7 +434,10 @@ class LatexParser(Parser):
 
 def parse_latex_tree(text: str, limits: ParseLimits, variables: frozenset[str],
                      functions: frozenset[str] = frozenset(), working: bool = False,
-                     letters: frozenset[str] = frozenset()) -> Node:
+                     letters: frozenset[str] = frozenset(), notation: Notation | None = None) -> Node:
     """LaTeX -> syntax tree (no SymPy involved yet)."""
-    tokens = tokenize_latex(text, limits, variables | functions, working)
-    return LatexParser(tokens, text, limits, variables, functions, working).parse()
+    declared = notation.names if notation is not None else frozenset()
+    tokens = tokenize_latex(text, limits, variables | functions | declared, working, notation is not None)
+    parser = LatexParser(tokens, text, limits, variables, functions, working)
+    parser.notation = notation
+    return parser.parse()

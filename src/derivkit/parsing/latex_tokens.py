@@ -16,6 +16,7 @@ from derivkit.parsing.tokens import (
     COMMA,
     DIGITS,
     END,
+    EQ,
     LBRACE,
     LETTERS,
     LPAREN,
@@ -151,10 +152,12 @@ def _letters(text: str, i: int, end: int, multi: list[str]) -> Token:
     return Token(NAME, text[i], i, text[i])
 
 
-def tokenize_latex(text: str, limits: ParseLimits, variables: frozenset[str], working: bool = False) -> list[Token]:
+def tokenize_latex(text: str, limits: ParseLimits, variables: frozenset[str], working: bool = False,
+                   notation: bool = False) -> list[Token]:
     """Split LaTeX math into tokens, ending with an END token.
 
-    ``working``: a student's working, where ``f'(x)`` is a derivative and ``h(u, v)`` has commas."""
+    ``working``: a student's working, where ``f'(x)`` is a derivative and ``h(u, v)`` has commas.
+    ``notation``: an author's formula, where ``h(u, v)`` has commas and a sum ``\\sum_{k=1}`` an '='."""
     multi = sorted(
         (v for v in variables if len(v) > 1 and v[0] in LETTERS and all(ch in LETTERS or ch in DIGITS for ch in v)),
         key=len, reverse=True,
@@ -188,8 +191,10 @@ def tokenize_latex(text: str, limits: ParseLimits, variables: frozenset[str], wo
             token = Token(CMD, UNICODE_GREEK[ch], i, ch)
         elif working and ch == "'" and tokens and tokens[-1].kind in (NAME, CMD, ROMAN, PRIME):
             token = Token(PRIME, 1, i, ch)
-        elif working and ch == ",":
+        elif (working or notation) and ch == ",":
             token = Token(COMMA, ",", i, ch)
+        elif notation and ch == "=":
+            token = Token(EQ, "=", i, ch)
         else:
             raise refuse_char(text, i, LATEX_REFUSED)
         tokens.append(token)

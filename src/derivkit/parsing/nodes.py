@@ -91,4 +91,25 @@ class Diff:
     col: int
 
 
-Node = Num | Name | Const | Neg | Sum | Product | Recip | Power | Call | Diff
+@dataclass(frozen=True, slots=True)
+class Index:
+    """An entry of a declared indexed family: ``p_i``, ``p[i]``, ``z_{k+1}``."""
+
+    base: str
+    index: Node
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class BigOp:
+    """A sum or product over an integer index: ``\\sum_{k=1}^{K} body`` or ``sum(body, k, 1, K)``."""
+
+    kind: str  # "sum" or "prod"
+    body: Node
+    var: Name
+    lower: Node
+    upper: Node
+    col: int
+
+
+Node = Num | Name | Const | Neg | Sum | Product | Recip | Power | Call | Diff | Index | BigOp

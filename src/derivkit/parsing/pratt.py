@@ -19,11 +19,13 @@ from typing import ClassVar
 from derivkit.errors import ParseError
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.nodes import Call, Neg, Node, Num, Power, Product, Recip, Sum
+from derivkit.parsing.notation import DELTA, Notation
 from derivkit.parsing.tokens import (
     BAR,
     CLOSING,
     COMMA,
     END,
+    EQ,
     LBRACE,
     LPAREN,
     NAME,
@@ -51,6 +53,7 @@ UNEXPECTED: dict[str, tuple[str, str]] = {
     BAR: ("unexpected '|'", "write |x| for an absolute value, with one '|' on each side"),
     SUB: ("'_' (subscript) is only allowed directly after a variable name", "write z_1 or z_{12}"),
     SUP: ("a superscript needs something before it", "write x² or x^2"),
+    EQ: ("'=' is only allowed in the lower limit of a sum or product", "write \\sum_{k=1}^{K} ..."),
 }
 
 
@@ -71,6 +74,8 @@ class Parser:
         self.functions = functions
         self.working = working
         self.letters: frozenset[str] = frozenset()  # see Scope.letters
+        #: what an author declared (indexed families, functions, sums); None for a student's answer
+        self.notation: Notation | None = None
         self.pos = 0
         self.depth = 0
         self.nodes = 0
@@ -232,6 +237,22 @@ class Parser:
         self.abs_depth = saved
         self.expect_closing(opener)
         return args
+
+    def declared_call(self, token: Token, name: str) -> Node | None:
+        """``f(x)`` for a function the author declared, ``delta(i, j)`` for the Kronecker delta; None when
+        ``name`` is neither or no bracket follows (then it is read as before)."""
+        notation = self.notation
+        if notation is None or not (self.peek.kind == LPAREN and self.peek.value == "("):
+            return None
+        if name == DELTA and name not in self.variables and name not in notation.functions:
+            args = self.call_arguments(token)
+            if len(args) != 2:
+                raise self.error(f"the Kronecker delta takes two indices, got {len(args)}", token.col,
+                                 "write delta(i, j)")
+            return self.node(Call, DELTA, tuple(args), token.col)
+        if name in notation.functions:
+            return self.node(Call, name, tuple(self.call_arguments(token)), token.col)
+        return None
 
     def defined_call(self, token: Token, name: str, primes: int) -> Node:
         """A call of a function the working defined: f(x), h(f(x), g(x)), f'(x)."""

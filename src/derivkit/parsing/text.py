@@ -7,9 +7,12 @@ it is a product (``z(1-z)`` with z declared).
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from derivkit.parsing.limits import ParseLimits
 from derivkit.parsing.names import CONSTANTS, DIFF, FUNCTIONS, suggest
-from derivkit.parsing.nodes import Call, Diff, Name, Node, Num, Product
+from derivkit.parsing.nodes import BigOp, Call, Diff, Index, Name, Node, Num, Product
+from derivkit.parsing.notation import BIG_OPERATORS, Notation
 from derivkit.parsing.pratt import MUL, Parser
 from derivkit.parsing.tokens import LPAREN, NAME, Token, tokenize_text
 
@@ -44,6 +47,9 @@ class TextParser(Parser):
         if self.working:
             return self.working_name(token)
         name = str(token.value)
+        declared = self.declared(token, name) if self.notation is not None else None
+        if declared is not None:
+            return declared
         variable = name in self.variables
         if not variable and self.peek.kind == LPAREN and self.peek.value == "(":
             if name == DIFF:
@@ -58,6 +64,35 @@ class TextParser(Parser):
                 f"write {name}(x); to use '{name}' as a variable, declare it (e.g. --assume {name}=real)",
             )
         return self.node(Name, name, token.col)
+
+    def declared(self, token: Token, name: str) -> Node | None:
+        """What only a declared notation reads: f(x), delta(i, j), sum(body, k, 1, K), p[i] and p_i."""
+        assert self.notation is not None
+        call = self.declared_call(token, name)
+        if call is not None:
+            return call
+        bracket = self.peek.kind == LPAREN
+        if name in BIG_OPERATORS and bracket and self.peek.value == "(" and name not in self.variables:
+            return self.big_operator(token, name)
+        if name in self.notation.indexed and bracket and self.peek.value == "[":
+            opener = self.advance()
+            return self.node(Index, name, self.bracket_contents(opener), token.col)
+        base, _, sub = name.partition("_")
+        if sub and base in self.notation.indexed and name not in self.variables:
+            col = token.col + len(base) + 1
+            if not sub.isalnum():
+                raise self.error("double subscript", col + sub.index("_"), f"write {base}[...] with one index")
+            index = self.node(Num, Fraction(sub), col) if sub.isdigit() else self.node(Name, sub, col)
+            return self.node(Index, base, index, token.col)
+        return None
+
+    def big_operator(self, token: Token, kind: str) -> Node:
+        """sum(body, k, lower, upper) and prod(...): the index is a name, the limits are expressions."""
+        args = self.arguments(token)
+        if len(args) != 4 or not isinstance(args[1], Name):
+            raise self.error(f"{kind} takes the body, the index and its two limits", token.col,
+                             f"write {kind}(p_k, k, 1, K)")
+        return self.node(BigOp, kind, args[0], args[1], args[2], args[3], token.col)
 
     def working_name(self, token: Token) -> Node:
         """A name in a working: a known or defined function applied to brackets (or, for a
@@ -142,11 +177,12 @@ def _col(node: Node, fallback: Token) -> int:
 
 def parse_text_tree(text: str, limits: ParseLimits, variables: frozenset[str],
                     functions: frozenset[str] = frozenset(), working: bool = False,
-                    letters: frozenset[str] = frozenset()) -> Node:
+                    letters: frozenset[str] = frozenset(), notation: Notation | None = None) -> Node:
     """Text -> syntax tree (no SymPy involved yet)."""
     tokens = tokenize_text(text, limits, working)
     parser = TextParser(tokens, text, limits, variables, functions, working)
     parser.letters = letters
+    parser.notation = notation
     return parser.parse()
 
 

@@ -22,6 +22,7 @@ NUM, NAME, OP, LPAREN, RPAREN, BAR, COMMA, SUP, SQRT, END = (
 )
 CMD, ROMAN, LBRACE, RBRACE, SUB = "command", "roman name", "'{'", "'}'", "'_'"
 PRIME = "prime"
+EQ = "'='"  # only in a declared notation: the lower limit of a sum, \sum_{k=1}
 
 DIGITS = frozenset(string.digits)
 LETTERS = frozenset(string.ascii_letters)
