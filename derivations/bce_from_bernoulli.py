@@ -28,7 +28,7 @@ ys = d.declare(sp.IndexedBase("y", nonnegative=True), "[0,1]", r"the labels $y_1
 L = d.declare(sp.IndexedBase("L", positive=True), "(0,1)", r"the likelihood of example $i$ alone, $L_i$")
 t = d.symbol("t", "positive", "a value of the likelihood of the whole data set")
 z = d.symbol("z", "real", r"the score (logit) with $p = \sigma(z)$")
-i = sp.Symbol("i", integer=True)  # the index of an example, bound by the product and the sums
+i = d.declare(sp.Symbol("i", integer=True), "integer", r"the index of an example, $1 \le i \le N$")
 
 
 def bernoulli(prob: sp.Expr, label: sp.Expr) -> sp.Expr:
@@ -92,15 +92,11 @@ three.equals(mean3, rule="each example's negative log-likelihood is its cross-en
                            r"-(y_i \log p_i + (1 - y_i) \log(1 - p_i))$: the cost is the mean of the three losses.")
 
 # -- 4. any number of examples -------------------------------------------------------------------
-with sp.evaluate(False):
-    bern_i = bernoulli(ps[i], ys[i])
-bce_i = bce(ps[i], ys[i])
+bern_i = d.read(r"p_i^{y_i} (1 - p_i)^{1 - y_i}")
 anyn = d.chain("Any number of examples",
                r"The same with $N$ examples: the likelihood is a product over $i = 1, \ldots, N$. "
                r"Call $L_i = p_i^{y_i} (1 - p_i)^{1 - y_i}$ the likelihood of example $i$.")
-with sp.evaluate(False):
-    product_n = -sp.log(sp.Product(bern_i, (i, 1, N))) / N
-anyn.start(product_n,
+anyn.start(r"-\frac{1}{N} \log \prod_{i=1}^{N} p_i^{y_i} (1 - p_i)^{1 - y_i}",
            rule=r"$-\frac{1}{N} \log$ of the likelihood of $N$ independent examples",
            justification="The likelihood of independent examples is the product of their likelihoods.")
 anyn.equals(-sp.log(sp.Product(L[i], (i, 1, N))) / N, needs=(Relation(L[i], bern_i),),
@@ -108,8 +104,7 @@ anyn.equals(-sp.log(sp.Product(L[i], (i, 1, N))) / N, needs=(Relation(L[i], bern
             justification=r"$L_i = p_i^{y_i} (1 - p_i)^{1 - y_i}$ is a name, nothing more.")
 anyn.equals(-sp.Sum(sp.log(L[i]), (i, 1, N)) / N, rule="the log of a product is the sum of the logs",
             justification="Every $L_i$ is a positive probability.")
-mean_n = sp.Sum(bce_i, (i, 1, N)) / N  # built outside evaluate(False), which would print a stray factor 1
-anyn.equals(mean_n,
+anyn.equals(r"\frac{1}{N} \sum_{i=1}^{N} -(y_i \log p_i + (1 - y_i) \log(1 - p_i))",
             needs=(Relation(sp.log(L[i]), ys[i] * sp.log(ps[i]) + (1 - ys[i]) * sp.log(1 - ps[i])),),
             rule="the negative log-likelihood of each example",
             justification=r"$-\log L_i = -(y_i \log p_i + (1 - y_i) \log(1 - p_i))$, the one-example result.")

@@ -117,13 +117,9 @@ two = d.chain("Two classes: the binary cross-entropy",
               "With $K = 2$ the second class is the complement of the first: its probability and its label "
               "are one minus those of the first class.")
 two.start(-sp.Sum(y[k] * sp.log(p[k]), (k, 1, 2)), rule="the cross-entropy with $K = 2$")
-with sp.evaluate(False):
-    written2 = -(y[1] * sp.log(p[1]) + y[2] * sp.log(p[2]))
-two.compute(lambda e: e.doit(), written2, rule="write out the sum",
+two.compute(lambda e: e.doit(), "-(y_1*log(p_1) + y_2*log(p_2))", rule="write out the sum",
             justification=r"$\sum_{k=1}^{2} a_k = a_1 + a_2$.")
-with sp.evaluate(False):
-    binary = -(y[1] * sp.log(p[1]) + (1 - y[1]) * sp.log(1 - p[1]))
-two.equals(binary, needs=(Relation(p[2], 1 - p[1]), Relation(y[2], 1 - y[1])),
+two.equals("-(y_1*log(p_1) + (1 - y_1)*log(1 - p_1))", needs=(Relation(p[2], 1 - p[1]), Relation(y[2], 1 - y[1])),
            rule="express class 2 through class 1",
            justification="$p_2 = 1 - p_1$ because the two probabilities sum to one, and $y_2 = 1 - y_1$ because "
                          "the two labels do.", exercise=True)

@@ -49,9 +49,8 @@ normaliser = sp.Sum(sp.exp(z[l]), (l, 1, K))
 jac = d.chain(r"The softmax Jacobian $\partial p_i/\partial z_j$",
               "$z_j$ appears in the numerator of $p_i$ only when $i = j$, and in the denominator always.")
 jac.start(softmax(i), rule="the softmax probability $p_i$")
-with sp.evaluate(False):
-    quotient = (sp.KroneckerDelta(i, j) * sp.exp(z[i]) / normaliser
-                - sp.exp(z[i]) * sp.exp(z[j]) / normaliser ** 2)
+quotient = (r"\frac{\delta_{ij} e^{z_i}}{\sum_{l=1}^{K} e^{z_l}}"
+            r" - \frac{e^{z_i} e^{z_j}}{\left(\sum_{l=1}^{K} e^{z_l}\right)^2}")
 jac.differentiate(z[j], quotient, rule="the quotient rule",
                   justification=r"$\partial z_i/\partial z_j = \delta_{ij}$ and "
                                 r"$\partial \bigl(\sum_l e^{z_l}\bigr)/\partial z_j = e^{z_j}$.")

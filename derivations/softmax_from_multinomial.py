@@ -36,9 +36,7 @@ m = d.chain("The model: log-probabilities linear in $z$",
             "Every class has its own score $z_k$; the normaliser $Z$ is the same for all classes.")
 m.given(sp.log(p[k]), z[k] - sp.log(Z), rule="multinomial logit model",
         justification=r"Log-probabilities are linear in the features up to a shared normaliser $\log Z$.")
-with sp.evaluate(False):
-    exp_form = sp.exp(z[k] - sp.log(Z))
-m.apply(sp.exp, p[k], exp_form, rule="exponentiate both sides",
+m.apply(sp.exp, p[k], "exp(z_k - log(Z))", rule="exponentiate both sides",
         justification=r"$\exp$ is strictly increasing, so no solution is gained or lost.")
 m.rewrite(p[k], sp.exp(z[k]) / Z, rule=r"$e^{a - \log Z} = e^a / Z$", justification="$Z > 0$.")
 

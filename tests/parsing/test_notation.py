@@ -103,3 +103,12 @@ def test_notation_sorts_declared_objects_by_kind() -> None:
     assert set(NOTATION.functions) == {"f", "g"}
     assert NOTATION.symbol("x") is x and NOTATION.symbol("u") == sp.Symbol("u")
     assert NOTATION.index("k") == k and NOTATION.index("i") is i
+
+
+def test_a_subscript_selects_the_family_beside_a_symbol_of_the_same_name() -> None:
+    """bce-from-bernoulli has both p (one example) and the family p_1, ..., p_N; p1 is a third symbol."""
+    p_one, p1 = sp.Symbol("p", positive=True), sp.Symbol("p1", positive=True)
+    notation = Notation.of([p_one, p1, p, y])
+    for text in (r"p_{1} + p", "p_1 + p", "p[1] + p"):
+        assert parse(text, variables=notation.symbols, notation=notation) == p[1] + p_one
+    assert parse("p1 + p", variables=notation.symbols, notation=notation) == p1 + p_one
