@@ -266,3 +266,16 @@ def test_the_readme_snippet_runs_as_a_script(tmp_path: Path) -> None:
     result = run_script(script, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "every step verified" in result.stdout
+
+
+def test_the_readme_notation_snippet_verifies(tmp_path: Path) -> None:
+    """The README's indexed-notation example (sums, p_k, p_1) runs and every step is proved."""
+    section = (ROOT / "README.md").read_text().split("## Your own course", 1)[1]
+    code = section.split("```python\n")[2].split("```", 1)[0]
+    script = tmp_path / "derivations" / "notation.py"
+    script.parent.mkdir()
+    script.write_text('import sympy as sp\nfrom derivkit import Derivation\n\n'
+                      'd = Derivation("notation", "Indexed notation")\n' + code + "derivation = d\n")
+    result = run_script(script, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "every step verified" in result.stdout
