@@ -104,7 +104,7 @@ anyn.equals(-sp.log(sp.Product(L[i], (i, 1, N))) / N, needs=(Relation(L[i], bern
             justification=r"$L_i = p_i^{y_i} (1 - p_i)^{1 - y_i}$ is a name, nothing more.")
 anyn.equals(-sp.Sum(sp.log(L[i]), (i, 1, N)) / N, rule="the log of a product is the sum of the logs",
             justification="Every $L_i$ is a positive probability.")
-anyn.equals(r"\frac{1}{N} \sum_{i=1}^{N} -(y_i \log p_i + (1 - y_i) \log(1 - p_i))",
+anyn.equals(r"-\frac{1}{N} \sum_{i=1}^{N} (y_i \log p_i + (1 - y_i) \log(1 - p_i))",
             needs=(Relation(sp.log(L[i]), ys[i] * sp.log(ps[i]) + (1 - ys[i]) * sp.log(1 - ps[i])),),
             rule="the negative log-likelihood of each example",
             justification=r"$-\log L_i = -(y_i \log p_i + (1 - y_i) \log(1 - p_i))$, the one-example result.")

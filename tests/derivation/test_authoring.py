@@ -106,6 +106,32 @@ def test_steps_written_as_text_or_latex_are_verified_and_shown_in_the_order_writ
     assert r"= - y + y \sigma\left(z\right) + \sigma\left(z\right) - y \sigma\left(z\right)" in md
 
 
+def test_a_mean_over_indexed_examples_is_shown_as_written_in_every_step() -> None:
+    """1/N in front of a sum stays in front, and a sum written again in a later step keeps its order
+    too (the written forms were a set, so the second, equal, object was forgotten)."""
+    d = Derivation("mean", "A mean")
+    n = d.symbol("N", "positive integer")
+    w, b = d.symbol("w"), d.symbol("b")
+    d.declare(sp.IndexedBase("x", real=True), "real")
+    d.declare(sp.IndexedBase("y", real=True), "real")
+    c = d.chain("Differentiate")
+    c.start(r"\frac{1}{2N} \sum_{i=1}^{N} (w x_i + b - y_i)^2")
+    c.differentiate(w, r"\frac{1}{2N} \sum_{i=1}^{N} 2 (w x_i + b - y_i) x_i", rule="the chain rule")
+    c.equals(r"\frac{1}{N} \sum_{i=1}^{N} (w x_i + b - y_i) x_i", rule="cancel the 2")
+    c.equals(r"\frac{1}{N} \sum_{i=1}^{N} (w x_i + b - y_i) x_i + 0", rule="add nothing")
+    report = d.verify()
+    assert report.verified, report.failures
+    md = markdown(handout(d, report))
+    written = r"\frac{1}{N} \sum_{i=1}^{N} \left(w x_{i} + b - y_{i}\right) x_{i}"
+    assert md.count(written) == 3, md  # steps 2 and 3, and the boxed result
+    assert r"\frac{1}{2 N} \sum_{i=1}^{N} \left(w x_{i} + b - y_{i}\right)^{2}" in md
+    assert "b + w x_{i}" not in md
+    i = sp.Symbol("i", integer=True)
+    x, y = sp.IndexedBase("x", real=True), sp.IndexedBase("y", real=True)
+    expected = sp.Sum((w * x[i] + b - y[i]) * x[i], (i, 1, n)) / n
+    assert sp.simplify((c.current - expected).doit()) == 0
+
+
 def test_a_wrong_step_written_as_text_fails() -> None:
     d = Derivation("paper", "On paper")
     z = d.symbol("z")

@@ -137,7 +137,8 @@ class Derivation:
         #: Where each step was stated, by step index: ``(file, line)`` in the author's script.
         self.origins: dict[int, tuple[str, int]] = {}
         #: The sums and products of forms written as text or LaTeX: handouts print them in the order written.
-        self.written: set[sp.Basic] = set()
+        #: A list, not a set: two equal sums written twice are two objects, and printing knows them by identity.
+        self.written: list[sp.Basic] = []
         self.tables: list[Cases] = []
         self._count = 0
         self._reported = False
@@ -197,7 +198,7 @@ class Derivation:
         notation = Notation.of(v.symbol for v in self.variables)
         try:
             form = parse_as_written(text, syntax, variables=notation.symbols, notation=notation)
-            self.written.update(node for node in sp.preorder_traversal(form) if isinstance(node, (sp.Add, sp.Mul)))
+            self.written.extend(node for node in sp.preorder_traversal(form) if isinstance(node, (sp.Add, sp.Mul)))
             return form
         except ParseError as exc:
             where = script.where_text(script.caller())

@@ -52,6 +52,8 @@ class HandoutLatexPrinter(LatexPrinter):
             return r"%s \left(%s\right)" % (self._print(coeff), self._print(rest))
         if not reorderable(expr):
             return super()._print_Mul(expr)
+        if is_written(expr) and _is_reciprocal(args[0]):
+            return self._print_written_reciprocal(expr)
         if expr.could_extract_minus_sign():
             return "- " + self._print(-expr)
         numer, denom = fraction(expr, exact=True)
@@ -68,6 +70,18 @@ class HandoutLatexPrinter(LatexPrinter):
             # a factor printed with a leading number (2x times 2x^2) needs a dot: "2 x 2 x^{2}" reads as 2x2x^2
             parts.append(r"\cdot " + text if parts and text[:1].isdigit() else text)
         return " ".join(parts)
+
+    def _print_written_reciprocal(self, expr: sp.Mul) -> str:
+        """A product its author began with 1/b, the mean's \\frac{1}{N} \\sum ...: kept in front, as
+        written, rather than the whole product put over b."""
+        first, *rest = expr.args
+        with sp.evaluate(False):
+            tail = rest[0] if len(rest) == 1 else sp.Mul(*rest)
+        with as_written([tail]):
+            text = self._print(tail)
+        if isinstance(tail, sp.Add) or text.startswith("-"):
+            text = r"\left(%s\right)" % text
+        return r"\frac{1}{%s} %s" % (self._print(first.base), text)
 
     def _print_Pow(self, expr: sp.Pow) -> str:
         """sigma(z)^2: SymPy would pass ``exp=`` to our functions' ``_latex``, which do not take it."""
@@ -149,6 +163,10 @@ class HandoutLatexPrinter(LatexPrinter):
         simple = all(a.is_Atom for a in expr.args)
         tex = rf"\delta_{{{i}{j}}}" if simple and len(i) == 1 and len(j) == 1 else rf"\delta_{{{i},{j}}}"
         return f"{tex}^{{{exp}}}" if exp else tex
+
+
+def _is_reciprocal(expr: sp.Basic) -> bool:
+    return isinstance(expr, sp.Pow) and expr.exp is sp.S.NegativeOne
 
 
 def _has_fraction(expr: sp.Basic) -> bool:

@@ -205,7 +205,7 @@ class LatexParser(Parser):
         call = self.declared_call(token, name)
         if call is not None:
             return call
-        if name in self.notation.indexed and name not in self.variables and self.peek.kind == SUB:
+        if name in self.notation.indexed and self.peek.kind == SUB:  # p_i is the family's even beside a symbol p
             underscore = self.advance()
             index = self.script_argument(underscore, "subscript")
             if self.peek.kind == SUB:
