@@ -16,6 +16,7 @@ from derivkit import Derivation, sigmoid
 from derivkit.derivation import registry
 from derivkit.engine.domains import parse_domain
 from derivkit.errors import DerivationError
+from derivkit.parsing import parse
 from derivkit.handouts import handout, markdown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,7 +163,8 @@ def test_a_failure_names_file_and_line_and_shows_stated_and_computed_forms() -> 
     assert failure.where == f"{Path(__file__).relative_to(Path.cwd()) if Path(__file__).is_relative_to(Path.cwd()) else __file__}:{line}"
     forms = dict(failure.forms)
     assert forms["stated"] == "sigmoid(z)**2"
-    assert forms["computed"] == sp.sstr(sp.diff(sigmoid(z), z))
+    assert forms["computed"] == "sigmoid(z)*(1 - sigmoid(z))"  # derivkit's text syntax: it can be pasted back
+    assert parse(forms["computed"], variables=["z"]) == sp.diff(sigmoid(sp.Symbol("z")), sp.Symbol("z"))
     assert "where" in failure.to_dict() and "forms" in failure.to_dict()
 
 
@@ -305,3 +307,15 @@ def test_the_readme_notation_snippet_verifies(tmp_path: Path) -> None:
     result = run_script(script, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "every step verified" in result.stdout
+
+
+def test_a_failure_shows_the_stated_form_as_written_and_says_which_side_is_which() -> None:
+    d = Derivation("written", "Written")
+    x, w = d.symbol("x"), d.symbol("w")
+    c = d.chain("c")
+    c.start("sigma(w*x)")
+    c.differentiate(w, "(1 - sigma(w*x))*x", rule="forgot a factor")
+    failure = d.verify().failures[0]
+    assert dict(failure.forms)["stated"] == "(1 - sigmoid(w*x))*x"  # not SymPy's x*(1 - sigmoid(w*x))
+    assert "SymPy's result is" in failure.message and "the stated form is" in failure.message
+    assert "first side" not in failure.message

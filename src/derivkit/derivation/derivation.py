@@ -36,7 +36,9 @@ from derivkit.engine.domains import Domain, parse_domain
 from derivkit.engine.equivalence import equivalent
 from derivkit.errors import DerivationError, ParseError
 from derivkit.functions import as_expr
+from derivkit.ordering import as_written
 from derivkit.parsing import Notation, parse_as_written
+from derivkit.parsing.printer import answer_text
 
 
 @dataclass(frozen=True)
@@ -267,9 +269,16 @@ class Derivation:
 
     def _explain(self, step: Step, verdict: StepVerdict, ctx: Context) -> StepVerdict:
         """A failure with what was stated, what it was compared with, and the step kind that fits."""
-        forms = tuple((label, str(form) if isinstance(form, Relation) else sp.sstr(form))
-                      for label, form in step.forms())
+        forms = tuple((label, self._plain(form)) for label, form in step.forms())
         return replace(verdict, forms=forms, suggestion=step.suggest(ctx))
+
+    def _plain(self, form: sp.Basic | Relation) -> str:
+        """A form in derivkit's text syntax (what the author may paste back into a step), as written;
+        SymPy's own text where the syntax has no words for it."""
+        if isinstance(form, Relation):
+            return str(form)
+        with as_written(self.written):
+            return answer_text(form) or sp.sstr(form)
 
     def check_exercises(self, budget: float = 10.0) -> tuple[str, ...]:
         """Errors of the exercises: a ``wrong=`` answer the engine finds equivalent to the answer (it

@@ -97,14 +97,17 @@ class Context:
         return equivalent(a, b, self.domains, budget=self.budget)
 
 
-def combine(index: int, start: float, claims: list[tuple[str, Verdict]]) -> StepVerdict:
-    """One step verdict from the verdicts of the claims it consists of (all must hold)."""
+def combine(index: int, start: float, claims: list[tuple[str, Verdict]], reference: str | None = None) -> StepVerdict:
+    """One step verdict from the verdicts of the claims it consists of (all must hold). ``reference``
+    names what the stated form was compared with, so a counterexample reads "SymPy's result is 0.6 but
+    the stated form is 3.6" rather than "the first side ... the second side"."""
     seconds = time.perf_counter() - start
     for what, verdict in claims:
         if not verdict.equivalent:
             word = "is false" if verdict.status == "refuted" else "could not be verified"
-            return StepVerdict(index, "failed", seconds, f"{what} {word}: {verdict.message}",
-                               verdict.method, verdict.counterexample)
+            cex = verdict.counterexample
+            detail = cex.sentence(reference, "the stated form") if cex and reference else verdict.message
+            return StepVerdict(index, "failed", seconds, f"{what} {word}: {detail}", verdict.method, cex)
     if all(v.status == "proved" for _, v in claims):
         methods = sorted({v.method or "" for _, v in claims} - {""})
         how = f" ({', '.join(methods)})" if methods else ""
@@ -187,7 +190,7 @@ class Rewrite(Step):
     def check(self, ctx: Context) -> StepVerdict:
         start = time.perf_counter()
         before, after = apply_facts(self.before, self.needs), apply_facts(self.after, self.needs)
-        return combine(self.index, start, [("the rewrite", ctx.equal(before, after))])
+        return combine(self.index, start, [("the rewrite", ctx.equal(before, after))], "the previous form")
 
     def forms(self) -> tuple[tuple[str, sp.Basic | Relation], ...]:
         return (("stated", self.after), ("previous form", self.before))
@@ -237,7 +240,7 @@ class Operation(Step):
             return combine(self.index, start, [(self.rule, computed(self.rule))])
         stated = apply_facts(self.stated, self.needs)
         result = apply_facts(self.result, self.needs)
-        return combine(self.index, start, [("the stated result", ctx.equal(result, stated))])
+        return combine(self.index, start, [("the stated result", ctx.equal(result, stated))], "SymPy's result")
 
     def forms(self) -> tuple[tuple[str, sp.Basic | Relation], ...]:
         return (("stated", self.stated if self.stated is not None else self.result), ("computed", self.result))

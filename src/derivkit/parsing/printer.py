@@ -13,7 +13,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
 from derivkit.errors import NotGradable
-from derivkit.ordering import factor_rank, ordered_terms, reorderable
+from derivkit.ordering import factor_rank, is_written, ordered_terms, reorderable
 from derivkit.parsing.names import printable_functions
 
 #: Function names the printer may write: exactly those the parser reads back as themselves.
@@ -30,9 +30,11 @@ class AnswerTextPrinter(StrPrinter):
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         """sigmoid(z)*(1 - sigmoid(z)), in the order the LaTeX shows it."""
-        if reorderable(expr) and expr.could_extract_minus_sign():
+        if not reorderable(expr) or is_written(expr):  # as its author wrote it
+            return super()._print_Mul(expr)
+        if expr.could_extract_minus_sign():
             return "-" + self._print(-expr)
-        if reorderable(expr) and sp.fraction(expr)[1] is sp.S.One:
+        if sp.fraction(expr)[1] is sp.S.One:
             coeff, factors = expr.as_coeff_mul()
             ordered = sorted(factors, key=lambda f: (factor_rank(f), sp.default_sort_key(f)))
             expr = sp.Mul(*([] if coeff is sp.S.One else [coeff]), *ordered, evaluate=False)
