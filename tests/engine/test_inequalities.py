@@ -24,6 +24,12 @@ quarter = sp.Rational(1, 4)
     (sigmoid(z) * sigmoid(-z) * (w1 + 2 * w2) ** 2, ">=", 0, None),
     (1 / (1 - sp.Symbol("p", positive=True)) ** 2, ">", 0, {"p": "(0,1)"}),
     (sp.Rational(21, 10), ">", 1, None),
+    # exp is strictly increasing: e^u <= 1 on u <= 0 (logsumexp's "nothing overflows"), e^u < e^(u+1)
+    (sp.exp(sp.Symbol("u")), "<=", 1, {"u": "(-oo,0]"}),
+    (sp.exp(sp.Symbol("u")), "<", 1, {"u": "(-oo,0)"}),
+    (sp.exp(-(z ** 2)), "<=", 1, None),
+    (sp.exp(z), "<", sp.exp(z + 1), None),
+    (2, ">=", sp.exp(sp.Symbol("u")), {"u": "(-oo,0]"}),
 ])
 def test_true_inequalities_are_proved(lhs, op, rhs, domains) -> None:
     verdict = decide(lhs, rhs, op, domains)
@@ -35,6 +41,8 @@ def test_true_inequalities_are_proved(lhs, op, rhs, domains) -> None:
     (z ** 2, ">", 0, {"z": "0"}),  # strict fails exactly at zero, which random sampling avoids
     (sigmoid(z), ">", sp.Rational(1, 2), None),  # only for z > 0
     (sp.Rational(2, 3), "<", sp.Rational(1, 2), {}),
+    (sp.exp(z), "<=", 1, None),  # only for z <= 0: monotonicity must not prove it on the reals
+    (sp.exp(z), "<", sp.exp(z), None),  # equal sides: never strictly smaller
 ])
 def test_false_inequalities_are_refuted_with_a_counterexample(lhs, op, rhs, at) -> None:
     verdict = decide(lhs, rhs, op)

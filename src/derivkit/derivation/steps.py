@@ -106,7 +106,9 @@ def combine(index: int, start: float, claims: list[tuple[str, Verdict]], referen
         if not verdict.equivalent:
             word = "is false" if verdict.status == "refuted" else "could not be verified"
             cex = verdict.counterexample
-            detail = cex.sentence(reference, "the stated form") if cex and reference else verdict.message
+            detail = verdict.message
+            if cex is not None and reference is not None:  # keep what else the message says (a matrix entry)
+                detail = detail.replace(cex.sentence(), cex.sentence(reference, "the stated form"))
             return StepVerdict(index, "failed", seconds, f"{what} {word}: {detail}", verdict.method, cex)
     if all(v.status == "proved" for _, v in claims):
         methods = sorted({v.method or "" for _, v in claims} - {""})

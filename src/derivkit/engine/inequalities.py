@@ -73,7 +73,7 @@ def _sign_shown(expr: sp.Expr, predicate: str) -> bool:
     if getattr(expr, predicate) is True:
         return True
     elementary = to_elementary(expr)
-    if _structural(elementary, predicate):
+    if _structural(elementary, predicate) or _monotone(elementary, predicate):
         return True
     if sp.count_ops(elementary) > SIMPLIFY_MAX_OPS:
         return False
@@ -100,6 +100,34 @@ def _structural(expr: sp.Expr, predicate: str) -> bool:
             return True
         return _structural(expr.base, "is_positive")
     return False
+
+
+def _monotone(expr: sp.Expr, predicate: str) -> bool:
+    """exp(a) - exp(b) has the sign of a - b, and c - exp(a) (c > 0) that of log(c) - a: exp is
+    strictly increasing, so strict and non-strict signs carry over. Shows e^u <= 1 for u <= 0,
+    which no assumption sees in 1 - e^u."""
+    if not isinstance(expr, sp.Add) or len(expr.args) != 2:
+        return False
+    larger, smaller = sorted(expr.args, key=lambda term: term.could_extract_minus_sign())
+    smaller = -smaller
+    arguments = [_exponent(larger), _exponent(smaller)]
+    if arguments[0] is None and arguments[1] is None:
+        return False
+    if arguments[0] is None:
+        arguments[0] = sp.log(larger) if larger.is_positive else None
+    if arguments[1] is None:
+        arguments[1] = sp.log(smaller) if smaller.is_positive else None
+    if arguments[0] is None or arguments[1] is None:
+        return False
+    difference = arguments[0] - arguments[1]
+    return _structural(difference, predicate) or getattr(sp.simplify(difference), predicate) is True
+
+
+def _exponent(term: sp.Expr) -> sp.Expr | None:
+    """a, when ``term`` is exp(a)."""
+    if isinstance(term, sp.exp):
+        return term.args[0]
+    return term.exp if isinstance(term, sp.Pow) and term.base is sp.E else None
 
 
 def _ordered(lhs: sp.Expr, rhs: sp.Expr, op: str, domains: dict[str, Domain], seed: int) -> Verdict:
