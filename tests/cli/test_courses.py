@@ -110,8 +110,8 @@ def test_verify_a_script_by_path_names_file_and_line(course: Path, monkeypatch: 
 
 def test_build_a_course_with_its_own_figure_metadata_and_two_indexes(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = course / "out"
-    result = build(out, formats=["md", "tex"], variants=["handout", "worksheet", "key"], date=DATE, progress=False,
-                   course=registry.find_course(course), echo=lambda line: None)
+    result = build(out, formats=["md", "tex", "html"], variants=["handout", "worksheet", "key"], date=DATE,
+                   progress=False, course=registry.find_course(course), echo=lambda line: None)
     assert result.exit_status == 0, [r.failures for r in result.reports.values()]
     assert (out / "figures" / "softplus.svg").exists() and (out / "figures" / "tanh.pdf").exists()
     handout = (out / "relu-slope.md").read_text()
@@ -121,6 +121,12 @@ def test_build_a_course_with_its_own_figure_metadata_and_two_indexes(course: Pat
     index = (out / "index.md").read_text()
     assert index.startswith("# Deep nets\n\n*Ada, U*") and "-key." not in index
     assert "relu-slope-key.md" in (out / "keys.md").read_text()
+    page = (out / "relu-slope.html").read_text()  # the HTML pages say the same
+    assert '<p class="course">Deep nets · Ada, U</p>' in page
+    assert '<h2 id="result">Result</h2>' in page and "Also derived" not in page  # its one result
+    index, keys = (out / "index.html").read_text(), (out / "keys.html").read_text()
+    assert "<h1>Deep nets</h1>" in index and '<p class="byline">Ada, U</p>' in index and "-key." not in index
+    assert "<h1>Deep nets: answer keys</h1>" in keys and "relu-slope-key.html" in keys
     # cached like the built-in figures: unchanged, nothing is redrawn; a changed figures module redraws
     monkeypatch.setattr(plots, "write_figure", lambda *a, **k: pytest.fail("figure redrawn"))
     again = build(out, formats=["md", "tex"], variants=["handout"], date="2024-02-02", progress=False,

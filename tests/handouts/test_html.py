@@ -1,6 +1,7 @@
-"""HTML handouts without a browser: the page's structure, escaping, what a worksheet hides, the
-index, and the build (pages, index.html, the bundled KaTeX, and its cache). The browser test is
-tests/handouts/test_browser.py."""
+"""HTML handouts without a browser: the page's structure, escaping, what a worksheet hides, its
+blanks sized like the Markdown's, the Result / Also-derived split, the course line, the students'
+and the keys' index, and the build (pages, index.html, the bundled KaTeX, and its cache). The
+browser test is tests/handouts/test_browser.py."""
 
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from derivkit.derivation import registry
 from derivkit.handouts import sources
 from derivkit.handouts.build import build
 from derivkit.handouts.latex_printer import to_latex
-from derivkit.handouts.model import IndexEntry, IndexPart
+from derivkit.handouts.model import CourseInfo, IndexEntry, IndexPart
 
 DATE = "2024-01-01"
 PACKAGE = Path(render.__file__).resolve().parent
+COURSE = CourseInfo("Deep nets", "Ada <L>", "U & V")
+#: A worksheet's box, as TeX in the page: its depth, height (ex) and width (em).
+BLANK = re.compile(r"\\boxed\{\\rule\[-([\d.]+)ex\]\{0pt\}\{([\d.]+)ex\}\\hspace\{([\d.]+)em\}\}")
 
 
 class Links(HTMLParser):
@@ -93,9 +97,96 @@ def test_the_worksheet_page_hides_what_the_markdown_worksheet_hides(derivation_i
     for answer in hidden:
         if not re.fullmatch(r"[A-Za-z0-9]", answer):
             assert html.escape(answer, quote=False) not in pages["worksheet"]
-    assert "Your turn: fill in this step" in pages["worksheet"] and r"\hspace{7em}" in pages["worksheet"]
+    assert "Your turn: fill in this step" in pages["worksheet"] and BLANK.search(pages["worksheet"])
     assert 'id="answers"' not in pages["worksheet"] and 'id="answers"' in pages["key"]
     assert r"\colorbox{#dbeafe}" in pages["key"] and r"\colorbox" not in pages["handout"]
+
+
+def sections(page: str) -> dict[str, str]:
+    """Each <h2>'s id and the page up to the next <h2> (or the footer)."""
+    body = page.split("<footer>", 1)[0]
+    return dict(re.findall(r'<h2 id="([\w-]+)">.*?</h2>(.*?)(?=<h2 |\Z)', body, re.S))
+
+
+def md_sections(md: str) -> dict[str, str]:
+    return dict(re.findall(r"^## (.+?)\n(.*?)(?=^## |\Z)", md.split("\n---\n")[0], re.S | re.M))
+
+
+@pytest.mark.parametrize("derivation_id", ["sigmoid-derivative", "odds-and-log-odds"])
+def test_the_result_section_holds_the_main_result_and_also_derived_the_others(derivation_id: str) -> None:
+    derivation = registry.load(derivation_id)
+    model = render.handout(derivation, derivation.verify(), "handout", date=DATE)
+    page, md = render.html(model), render.markdown(model)
+    html_parts, md_parts = sections(page), md_sections(md)
+    names = {key: re.findall(r'<span class="name">([\w-]+)</span>', html_parts[key])
+             for key in ("result", "also-derived")}
+    assert names["result"] == [derivation.main_result] == [r.name for r in model.main_results]
+    assert names["also-derived"] == [r.name for r in model.other_results] and len(names["also-derived"]) > 1
+    for key, heading in (("result", "Result"), ("also-derived", "Also derived")):  # what the Markdown lists
+        assert names[key] == re.findall(r"\(`([\w-]+)`\)", md_parts[heading])
+        steps = re.findall(r', derived in <a href="#step-(\d+)">step \1</a>', html_parts[key])
+        assert steps == re.findall(r", derived in step (\d+)", md_parts[heading])
+    assert page.count('<div class="result main"') == 1 and "<h2 id=\"result\">Result</h2>" in page
+
+
+def test_a_single_result_has_no_also_derived() -> None:
+    d = Derivation("one", "One result")
+    x = d.symbol("x", "real", "the input")
+    c = d.chain("Differentiate")
+    c.start(sp.Derivative(x ** 2, x))
+    c.equals(2 * x, rule="the power rule")
+    c.conclude("slope", main=True)
+    page = render.html(render.handout(d, d.verify(), "handout", date=DATE))
+    assert list(sections(page)) == ["symbols", "derivation", "result"]
+    assert "Also derived" not in page and 'id="also-derived"' not in page
+    assert re.findall(r'<span class="name">([\w-]+)</span>', sections(page)["result"]) == ["slope"]
+
+
+def test_the_course_line_heads_every_page_of_a_course() -> None:
+    derivation = registry.load("chain-rule")
+    report = derivation.verify()
+    for variant in render.VARIANTS:
+        page = render.html(render.handout(derivation, report, variant, date=DATE, course=COURSE))
+        head = page.split("<h1>", 1)[0]
+        assert '<p class="course">Deep nets · Ada &lt;L&gt;, U &amp; V</p>' in head, variant
+        home = "keys.html" if variant == "key" else "index.html"  # a key links the keys' index
+        assert f'<nav><a href="{home}">' in head
+    plain = render.html(render.handout(derivation, report, "handout", date=DATE))
+    assert 'class="course"' not in plain  # no course.toml title or author: no empty line
+    only_title = render.html(render.handout(derivation, report, "handout", date=DATE, course=CourseInfo("Deep nets")))
+    assert '<p class="course">Deep nets</p>' in only_title
+
+
+def test_index_pages_carry_the_course_heading_and_keys_have_their_own() -> None:
+    part = IndexPart("", "", (IndexEntry("a", "Alpha", True, "3 proved", (("html", "a.html"),)),))
+    students = render.index([part], DATE, "html", course=COURSE)
+    keys = render.index([part], DATE, "html", course=COURSE, keys=True)
+    assert links(students).title == "Deep nets" and links(keys).title == "Deep nets: answer keys"
+    assert "<h1>Deep nets</h1>" in students and "<h1>Deep nets: answer keys</h1>" in keys
+    for page in (students, keys):
+        assert '<p class="byline">Ada &lt;L&gt;, U &amp; V</p>' in page
+    assert "for instructors" in keys and "for instructors" not in students
+    bare = render.index([part], DATE, "html")
+    assert "<h1>derivkit handouts</h1>" in bare and 'class="byline"' not in bare
+
+
+def test_worksheet_blanks_are_sized_like_their_answers_as_in_the_markdown() -> None:
+    d = Derivation("blanks", "Short and long blanks")
+    x = d.symbol("x", "real", "the input")
+    short = d.chain("A short answer")
+    short.start(sp.Derivative(x ** 2 / 2, x))
+    short.equals(x, rule="the power rule", exercise=True)
+    long = d.chain("A long answer")
+    long.start(sp.Derivative(sp.Add(*(-sp.cos(k * x) / k ** 2 for k in range(1, 7))), x))
+    long.equals(sp.Add(*(sp.sin(k * x) / k for k in range(1, 7))), rule="term by term", exercise=True)
+    model = render.handout(d, d.verify(), "worksheet", date=DATE)
+    page = render.html(model)
+    boxes = [(float(depth), float(height), float(width)) for depth, height, width in BLANK.findall(page)]
+    hidden = [r for c in model.chains for r in c.rows if r.blank] + [r for r in model.results if r.blank]
+    assert [(h, w) for _, h, w in boxes] == [(r.layout.blank.height, r.layout.blank.width) for r in hidden]
+    (_, short_height, short_width), (_, long_height, long_width) = boxes[:2]  # the two steps
+    assert short_width < long_width and short_height <= long_height
+    assert BLANK.findall(page) == BLANK.findall(render.markdown(model))  # one box, two formats
 
 
 def test_index_page_follows_the_index_model() -> None:
