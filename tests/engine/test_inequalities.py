@@ -30,6 +30,9 @@ quarter = sp.Rational(1, 4)
     (sp.exp(-(z ** 2)), "<=", 1, None),
     (sp.exp(z), "<", sp.exp(z + 1), None),
     (2, ">=", sp.exp(sp.Symbol("u")), {"u": "(-oo,0]"}),
+    # log too, where its arguments are positive: one step of LSE <= max + log K
+    (sp.log(1 + sp.exp(sp.Symbol("u")) + sp.exp(z)), "<=", sp.log(2 + sp.exp(z)), {"u": "(-oo,0]"}),
+    (sp.log(1 + sp.exp(z)), ">", z, None),  # softplus(z) > z: z = log e^z
 ])
 def test_true_inequalities_are_proved(lhs, op, rhs, domains) -> None:
     verdict = decide(lhs, rhs, op, domains)
@@ -43,6 +46,7 @@ def test_true_inequalities_are_proved(lhs, op, rhs, domains) -> None:
     (sp.Rational(2, 3), "<", sp.Rational(1, 2), {}),
     (sp.exp(z), "<=", 1, None),  # only for z <= 0: monotonicity must not prove it on the reals
     (sp.exp(z), "<", sp.exp(z), None),  # equal sides: never strictly smaller
+    (sp.log(1 + sp.exp(z)), "<=", sp.log(2), None),  # only for z <= 0
 ])
 def test_false_inequalities_are_refuted_with_a_counterexample(lhs, op, rhs, at) -> None:
     verdict = decide(lhs, rhs, op)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 import sympy as sp
@@ -103,31 +103,40 @@ def _structural(expr: sp.Expr, predicate: str) -> bool:
 
 
 def _monotone(expr: sp.Expr, predicate: str) -> bool:
-    """exp(a) - exp(b) has the sign of a - b, and c - exp(a) (c > 0) that of log(c) - a: exp is
-    strictly increasing, so strict and non-strict signs carry over. Shows e^u <= 1 for u <= 0,
+    """f(a) - f(b) has the sign of a - b for a strictly increasing f (exp; log where both arguments
+    are positive), strict or not; a side without f is written as f of its inverse (c = e^{log c}
+    for c > 0, c = log e^c). Shows e^u <= 1 for u <= 0 and log(2 + e^v) >= log(1 + e^u + e^v),
     which no assumption sees in 1 - e^u."""
     if not isinstance(expr, sp.Add) or len(expr.args) != 2:
         return False
-    larger, smaller = sorted(expr.args, key=lambda term: term.could_extract_minus_sign())
-    smaller = -smaller
-    arguments = [_exponent(larger), _exponent(smaller)]
-    if arguments[0] is None and arguments[1] is None:
-        return False
-    if arguments[0] is None:
-        arguments[0] = sp.log(larger) if larger.is_positive else None
-    if arguments[1] is None:
-        arguments[1] = sp.log(smaller) if smaller.is_positive else None
-    if arguments[0] is None or arguments[1] is None:
-        return False
-    difference = arguments[0] - arguments[1]
-    return _structural(difference, predicate) or getattr(sp.simplify(difference), predicate) is True
+    larger, negated = sorted(expr.args, key=lambda term: term.could_extract_minus_sign())
+    sides = (larger, -negated)
+    for function, (argument, inverse) in INCREASING.items():
+        arguments = [argument(side) if isinstance(side, function) else None for side in sides]
+        if arguments == [None, None]:
+            continue
+        first, second = (a if a is not None else inverse(side) for a, side in zip(arguments, sides))
+        if first is None or second is None:
+            return False
+        difference = first - second
+        return _structural(difference, predicate) or _monotone(difference, predicate)
+    return False
 
 
-def _exponent(term: sp.Expr) -> sp.Expr | None:
-    """a, when ``term`` is exp(a)."""
-    if isinstance(term, sp.exp):
-        return term.args[0]
-    return term.exp if isinstance(term, sp.Pow) and term.base is sp.E else None
+def _exp_argument(term: sp.Expr) -> sp.Expr:
+    return term.args[0]
+
+
+def _log_argument(term: sp.Expr) -> sp.Expr | None:
+    return term.args[0] if len(term.args) == 1 and term.args[0].is_positive else None
+
+
+#: Strictly increasing functions: how to read f's argument, and how to write another side as f(...)
+#: (None when that side cannot be: log of a side not shown positive).
+INCREASING: dict[type, tuple[Callable[[sp.Expr], sp.Expr | None], Callable[[sp.Expr], sp.Expr | None]]] = {
+    sp.exp: (_exp_argument, lambda side: sp.log(side) if side.is_positive else None),
+    sp.log: (_log_argument, lambda side: sp.exp(side) if side.is_extended_real else None),
+}
 
 
 def _ordered(lhs: sp.Expr, rhs: sp.Expr, op: str, domains: dict[str, Domain], seed: int) -> Verdict:
