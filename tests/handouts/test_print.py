@@ -17,6 +17,7 @@ from derivkit.handouts import linebreak
 from derivkit.handouts.assemble import point_latex
 from derivkit.handouts.hiding import Hider
 from derivkit.handouts.latex_printer import to_latex
+from derivkit.ordering import as_written
 
 DATE = "2024-01-01"
 
@@ -143,3 +144,38 @@ def test_matrix_rows_stand_apart_and_sums_of_fractions_are_not_numerators() -> N
     assert to_latex(quarter).startswith(r"\frac{1}{4} \left(")
     plain = sp.Mul(sp.Rational(1, 4), w + 1, evaluate=False)
     assert to_latex(plain) == r"\frac{w + 1}{4}"  # no fraction inside: one fraction
+
+
+# -- forms written as on paper (Derivation.read) keep their written shape -----------------------------
+def _written_latex(d: Derivation, form: sp.Basic) -> str:
+    with as_written(d.written):
+        return to_latex(form)
+
+
+def test_a_bracketed_sum_inside_a_written_sum_stays_added() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("p", "(0,1)")
+    form = d.read("(p + (1 - p))/p")
+    assert _written_latex(d, form) == r"\frac{p + \left(1 - p\right)}{p}"  # not p - (p - 1)
+    assert _written_latex(d, d.read("p - (1 - p)")) == r"p - \left(1 - p\right)"
+    p = sp.Symbol("p", real=True)
+    evaluated_elsewhere = sp.Add(p, sp.Add(1, -p, evaluate=False), evaluate=False)  # not written: SymPy's order
+    assert to_latex(evaluated_elsewhere) == r"p - \left(p - 1\right)"
+
+
+def test_a_form_read_twice_prints_as_written_both_times() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("p", "(0,1)")
+    inner = d.read("(p + (1 - p))/p")
+    alone = d.read("p + (1 - p)")  # equal to a node of the first form, a distinct object
+    assert _written_latex(d, alone) == r"p + \left(1 - p\right)"
+    assert _written_latex(d, inner) == r"\frac{p + \left(1 - p\right)}{p}"
+
+
+def test_one_over_a_written_fraction_is_one_fraction_over_another() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("p", "(0,1)")
+    assert _written_latex(d, d.read("1/((p + (1 - p))/p)")) == r"\frac{1}{\frac{p + \left(1 - p\right)}{p}}"
+    assert _written_latex(d, d.read("1/(p*(1 - p))")) == r"\frac{1}{p \left(1 - p\right)}"
+    p = sp.Symbol("p", real=True)
+    assert to_latex(1 / (p * (1 - p))) == r"\frac{1}{p \left(1 - p\right)}"

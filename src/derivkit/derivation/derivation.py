@@ -137,7 +137,9 @@ class Derivation:
         #: Where each step was stated, by step index: ``(file, line)`` in the author's script.
         self.origins: dict[int, tuple[str, int]] = {}
         #: The sums and products of forms written as text or LaTeX: handouts print them in the order written.
-        self.written: set[sp.Basic] = set()
+        #: A list, not a set: the printer knows them by identity, and a set would keep only the first of
+        #: two equal forms read apart (the second, a distinct object, would print in SymPy's order).
+        self.written: list[sp.Basic] = []
         self.tables: list[Cases] = []
         self._count = 0
         self._reported = False
@@ -200,7 +202,7 @@ class Derivation:
             parsed = parse_as_written(text, syntax, variables=names)
             with sp.evaluate(False):
                 form = parsed.xreplace({sp.Symbol(n): s for n, s in names.items()})
-            self.written.update(node for node in sp.preorder_traversal(form) if isinstance(node, (sp.Add, sp.Mul)))
+            self.written.extend(node for node in sp.preorder_traversal(form) if isinstance(node, (sp.Add, sp.Mul)))
             return form
         except ParseError as exc:
             where = script.where_text(script.caller())

@@ -73,6 +73,10 @@ class HandoutLatexPrinter(LatexPrinter):
         """sigma(z)^2: SymPy would pass ``exp=`` to our functions' ``_latex``, which do not take it."""
         if isinstance(expr.base, sp.Function) and hasattr(type(expr.base), "_latex") and not expr.exp.is_negative:
             return r"%s^{%s}" % (self._print(expr.base), self._print(expr.exp))
+        if expr.exp is sp.S.NegativeOne and isinstance(expr.base, sp.Mul) and is_written(expr.base):
+            # 1/((p + (1 - p))/p) as written: one over the written fraction, whose factors SymPy's
+            # reciprocal printing would otherwise set side by side, (p + (1 - p)) \frac{1}{p}
+            return r"\frac{1}{%s}" % self._print(expr.base)
         return super()._print_Pow(expr)
 
     # -- calculus ------------------------------------------------------------------
@@ -97,10 +101,12 @@ class HandoutLatexPrinter(LatexPrinter):
     # -- indices -------------------------------------------------------------------
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         """As SymPy's, except that a negative number subtracted as written keeps its brackets:
-        substituting x1 = -5 into 1 - x1 shows 1 - (-5), never 1 - -5."""
+        substituting x1 = -5 into 1 - x1 shows 1 - (-5), never 1 - -5; and a bracketed sum written
+        inside a written sum stays added, p + (1 - p), not turned into p - (p - 1)."""
         tex = ""
+        written = is_written(expr)
         for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
-            if i and term.could_extract_minus_sign():
+            if i and term.could_extract_minus_sign() and not (written and isinstance(term, sp.Add)):
                 tex, term = tex + " - ", -term
             elif i:
                 tex += " + "
