@@ -179,3 +179,16 @@ def test_one_over_a_written_fraction_is_one_fraction_over_another() -> None:
     assert _written_latex(d, d.read("1/(p*(1 - p))")) == r"\frac{1}{p \left(1 - p\right)}"
     p = sp.Symbol("p", real=True)
     assert to_latex(1 / (p * (1 - p))) == r"\frac{1}{p \left(1 - p\right)}"
+
+
+def test_a_written_reciprocal_first_is_its_own_fraction() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("z")
+    assert _written_latex(d, d.read("(1/2)*(1 - 1/2)")) == r"\frac{1}{2} \left(1 - \frac{1}{2}\right)"
+    assert _written_latex(d, d.read(r"\frac{1}{2} \left(1 - \frac{1}{2}\right)")) == \
+        r"\frac{1}{2} \left(1 - \frac{1}{2}\right)"
+    assert _written_latex(d, d.read("(1/(1 + exp(-z)))*(exp(-z)/(1 + exp(-z)))")) == \
+        r"\frac{1}{1 + e^{- z}} \frac{e^{- z}}{1 + e^{- z}}"
+    assert _written_latex(d, d.read("z/2")) == r"\frac{z}{2}"  # a quotient stays one fraction
+    z = sp.Symbol("z", real=True)
+    assert to_latex(sp.Mul(sp.Pow(2, -1, evaluate=False), 1 - z, evaluate=False)) == r"\frac{1 - z}{2}"  # not written

@@ -36,6 +36,8 @@ class HandoutLatexPrinter(LatexPrinter):
                 numer = sp.Mul(*(a for a in expr.args if a is not compound))
             return r"\left. %s \middle/ %s \right." % (self._print(numer), self._print(compound.base))
         args = expr.args
+        if is_written(expr) and len(args) >= 2 and _is_reciprocal(args[0]):
+            return self._print_leading_reciprocal(args[0], args[1:])
         if len(args) == 2 and args[0] is sp.S.NegativeOne and args[1].is_Number and args[1] >= 0:
             return "- " + self._print(args[1])  # -y at y = 1 reads "-1", not "(-1) 1"
         if len(args) == 2 and args[0] is sp.S.NegativeOne and isinstance(args[1], sp.Add):
@@ -68,6 +70,16 @@ class HandoutLatexPrinter(LatexPrinter):
             # a factor printed with a leading number (2x times 2x^2) needs a dot: "2 x 2 x^{2}" reads as 2x2x^2
             parts.append(r"\cdot " + text if parts and text[:1].isdigit() else text)
         return " ".join(parts)
+
+    def _print_leading_reciprocal(self, reciprocal: sp.Pow, rest: tuple[sp.Basic, ...]) -> str:
+        """(1/2)(1 - 1/2) and (1/u)(e/u) as written, the reciprocal first: not one fraction
+        (1 - 1/2)/2 with the rest put over a numerator."""
+        factor = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+        with as_written([factor]):
+            text = self._print(factor)
+        if isinstance(factor, sp.Add) or text.startswith("-"):
+            text = r"\left(%s\right)" % text
+        return r"\frac{1}{%s} %s" % (self._print(reciprocal.base), text)
 
     def _print_Pow(self, expr: sp.Pow) -> str:
         """sigma(z)^2: SymPy would pass ``exp=`` to our functions' ``_latex``, which do not take it."""
@@ -161,6 +173,11 @@ def _has_fraction(expr: sp.Basic) -> bool:
     """Whether printing ``expr`` writes a fraction (a rational or a negative power) anywhere in it."""
     return any((isinstance(a, sp.Rational) and not a.is_Integer) or (isinstance(a, sp.Pow) and a.exp.is_negative)
                for a in sp.preorder_traversal(expr))
+
+
+def _is_reciprocal(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is written 1/b: an unevaluated power -1 (SymPy would make 1/2 a Rational)."""
+    return isinstance(expr, sp.Pow) and expr.exp is sp.S.NegativeOne
 
 
 def compound_denominator(expr: sp.Mul) -> sp.Pow | None:
