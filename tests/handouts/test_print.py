@@ -192,3 +192,11 @@ def test_a_written_reciprocal_first_is_its_own_fraction() -> None:
     assert _written_latex(d, d.read("z/2")) == r"\frac{z}{2}"  # a quotient stays one fraction
     z = sp.Symbol("z", real=True)
     assert to_latex(sp.Mul(sp.Pow(2, -1, evaluate=False), 1 - z, evaluate=False)) == r"\frac{1 - z}{2}"  # not written
+
+
+def test_a_written_negated_numerator_puts_its_minus_before_the_fraction() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("delta", "positive")
+    assert _written_latex(d, d.read("exp(-delta/2)")) == r"e^{- \frac{\delta}{2}}"  # not e^{\frac{- \delta}{2}}
+    assert _written_latex(d, d.read(r"e^{-\delta/2}")) == r"e^{- \frac{\delta}{2}}"
+    assert _written_latex(d, d.read("delta/2")) == r"\frac{\delta}{2}"

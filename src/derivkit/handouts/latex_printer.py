@@ -47,6 +47,12 @@ class HandoutLatexPrinter(LatexPrinter):
             positive = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
             with as_written([positive]):
                 return "- " + self._print(positive)
+        if is_written(expr) and _is_negated(args[0]) and not any(_is_negated(a) for a in args[1:]):
+            # -delta/2 as written: - \frac{\delta}{2}, not \frac{-\delta}{2}; (-a)(-b) keeps both signs
+            rest = (args[0].args[1], *args[1:])
+            positive = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+            with as_written([positive]):
+                return "- " + self._print(positive)
         coeff, rest = expr.as_coeff_Mul()
         if coeff.is_Rational and not coeff.is_Integer and isinstance(rest, sp.Add) and _has_fraction(rest):
             # (1/4)(a + b/2): a sum holding fractions is not put over a numerator, where TeX would
@@ -173,6 +179,11 @@ def _has_fraction(expr: sp.Basic) -> bool:
     """Whether printing ``expr`` writes a fraction (a rational or a negative power) anywhere in it."""
     return any((isinstance(a, sp.Rational) and not a.is_Integer) or (isinstance(a, sp.Pow) and a.exp.is_negative)
                for a in sp.preorder_traversal(expr))
+
+
+def _is_negated(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is written -x: an unevaluated product of -1 and one factor."""
+    return isinstance(expr, sp.Mul) and len(expr.args) == 2 and expr.args[0] is sp.S.NegativeOne
 
 
 def _is_reciprocal(expr: sp.Basic) -> bool:
