@@ -200,3 +200,13 @@ def test_a_written_negated_numerator_puts_its_minus_before_the_fraction() -> Non
     assert _written_latex(d, d.read("exp(-delta/2)")) == r"e^{- \frac{\delta}{2}}"  # not e^{\frac{- \delta}{2}}
     assert _written_latex(d, d.read(r"e^{-\delta/2}")) == r"e^{- \frac{\delta}{2}}"
     assert _written_latex(d, d.read("delta/2")) == r"\frac{\delta}{2}"
+
+
+def test_a_written_term_subtracted_keeps_its_written_form() -> None:
+    d = Derivation("paper", "On paper")
+    for name in ("a", "b", "x"):
+        d.symbol(name)
+    assert _written_latex(d, d.read("x - (1/3)*(a + b)")) == r"x - \frac{1}{3} \left(a + b\right)"  # not (a + b)/3
+    assert _written_latex(d, d.read("x - b*a")) == "x - b a"  # the factors in the order written
+    a, b, x = sp.symbols("a b x", real=True)
+    assert to_latex(x - b * a) == "- a b + x"  # SymPy's own form is ordered as usual

@@ -42,9 +42,8 @@ class HandoutLatexPrinter(LatexPrinter):
             return "- " + self._print(args[1])  # -y at y = 1 reads "-1", not "(-1) 1"
         if len(args) == 2 and args[0] is sp.S.NegativeOne and isinstance(args[1], sp.Add):
             return r"- \left(%s\right)" % self._print(args[1])  # -(a/b + c/d) with brackets that grow
-        if is_written(expr) and args[0].is_Number and args[0].is_negative:  # -2 c cos t sin t as written
-            rest = args[1:] if args[0] is sp.S.NegativeOne else (-args[0], *args[1:])
-            positive = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+        positive = written_positive(expr)
+        if positive is not None:  # -2 c cos t sin t as written
             with as_written([positive]):
                 return "- " + self._print(positive)
         if is_written(expr) and _is_negated(args[0]) and not any(_is_negated(a) for a in args[1:]):
@@ -124,11 +123,17 @@ class HandoutLatexPrinter(LatexPrinter):
         tex = ""
         written = is_written(expr)
         for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
-            if i and term.could_extract_minus_sign() and not (written and isinstance(term, sp.Add)):
-                tex, term = tex + " - ", -term
-            elif i:
-                tex += " + "
-            term_tex = self._print(term)
+            positive = written_positive(term) if i else None
+            if positive is not None:  # x - (1/3)(a + b) as written, not SymPy's (a + b)/3 from negating it
+                tex, term = tex + " - ", positive
+                with as_written([positive]):
+                    term_tex = self._print(positive)
+            else:
+                if i and term.could_extract_minus_sign() and not (written and isinstance(term, sp.Add)):
+                    tex, term = tex + " - ", -term
+                elif i:
+                    tex += " + "
+                term_tex = self._print(term)
             if self._needs_add_brackets(term) or (i and term_tex.startswith("-")):
                 term_tex = r"\left(%s\right)" % term_tex
             tex += term_tex
@@ -179,6 +184,16 @@ def _has_fraction(expr: sp.Basic) -> bool:
     """Whether printing ``expr`` writes a fraction (a rational or a negative power) anywhere in it."""
     return any((isinstance(a, sp.Rational) and not a.is_Integer) or (isinstance(a, sp.Pow) and a.exp.is_negative)
                for a in sp.preorder_traversal(expr))
+
+
+def written_positive(expr: sp.Basic) -> sp.Basic | None:
+    """The written product ``expr`` without its leading negative number, -2 c x -> 2 c x, built
+    unevaluated so it keeps the author's form (negating it would let SymPy reorder and merge it)."""
+    if not (is_written(expr) and isinstance(expr, sp.Mul) and expr.args[0].is_Number and expr.args[0].is_negative):
+        return None
+    first, *others = expr.args
+    rest = others if first is sp.S.NegativeOne else [-first, *others]
+    return rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
 
 
 def _is_negated(expr: sp.Basic) -> bool:
