@@ -62,7 +62,8 @@ sig.conclude("sigmoids-need-not-sum-to-one")
 
 # -- 2. the softmax sums to one ---------------------------------------------------------------
 one3 = d.chain("$K = 3$: the softmax sums to one")
-one3.start(sp.Add(*p3, evaluate=False), rule="$p_1 + p_2 + p_3$",
+one3.start("exp(z1)/(exp(z1) + exp(z2) + exp(z3)) + exp(z2)/(exp(z1) + exp(z2) + exp(z3))"
+           " + exp(z3)/(exp(z1) + exp(z2) + exp(z3))", rule="$p_1 + p_2 + p_3$",
            justification="The three softmax probabilities share one denominator.")
 one3.equals(1, rule="common denominator", justification="The numerators add up to the denominator.")
 

@@ -34,7 +34,8 @@ p = [sp.exp(s) / exp_total for s in scores]
 # -- 1. the proposal is a distribution ----------------------------------------------------------
 one = d.chain("The proposal sums to one",
               "Each $q_i$ is positive, and together they sum to one: a distribution over the classes.")
-one.start(sp.Add(*q, evaluate=False), rule="$q_1 + q_2 + q_3$",
+one.start("abs(x1)/(abs(x1) + abs(x2) + abs(x3)) + abs(x2)/(abs(x1) + abs(x2) + abs(x3))"
+          " + abs(x3)/(abs(x1) + abs(x2) + abs(x3))", rule="$q_1 + q_2 + q_3$",
           justification=r"$q_i = |x_i| / (|x_1| + |x_2| + |x_3|)$.")
 one.equals(1, rule="common denominator", justification="The numerators add up to the denominator.")
 one.conclude("l1-sums-to-one")
