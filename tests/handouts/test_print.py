@@ -189,6 +189,7 @@ def test_a_written_reciprocal_first_is_its_own_fraction() -> None:
         r"\frac{1}{2} \left(1 - \frac{1}{2}\right)"
     assert _written_latex(d, d.read("(1/(1 + exp(-z)))*(exp(-z)/(1 + exp(-z)))")) == \
         r"\frac{1}{1 + e^{- z}} \frac{e^{- z}}{1 + e^{- z}}"
+    assert _written_latex(d, d.read("(1/2)*3")) == r"\frac{1}{2} \cdot 3"  # not a mixed number
     assert _written_latex(d, d.read("z/2")) == r"\frac{z}{2}"  # a quotient stays one fraction
     z = sp.Symbol("z", real=True)
     assert to_latex(sp.Mul(sp.Pow(2, -1, evaluate=False), 1 - z, evaluate=False)) == r"\frac{1 - z}{2}"  # not written

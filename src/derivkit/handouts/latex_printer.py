@@ -84,6 +84,8 @@ class HandoutLatexPrinter(LatexPrinter):
             text = self._print(factor)
         if isinstance(factor, sp.Add) or text.startswith("-"):
             text = r"\left(%s\right)" % text
+        elif text[:1].isdigit():  # (1/2)*3: "\frac{1}{2} 3" would read as a mixed number
+            text = r"\cdot " + text
         return r"\frac{1}{%s} %s" % (self._print(reciprocal.base), text)
 
     def _print_Pow(self, expr: sp.Pow) -> str:
