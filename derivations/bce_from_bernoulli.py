@@ -5,7 +5,7 @@ Run it on its own: ``python derivations/bce_from_bernoulli.py`` prints every ste
 
 import sympy as sp
 
-from derivkit import Derivation, Relation, sigmoid, softplus
+from derivkit import Derivation, Relation, softplus
 
 d = Derivation(
     "bce-from-bernoulli",
@@ -38,7 +38,7 @@ def bernoulli(prob: sp.Expr, label: sp.Expr) -> sp.Expr:
 
 def bce(prob: sp.Expr, label: sp.Expr) -> sp.Expr:
     """The binary cross-entropy of the prediction prob against the label, as written on the board."""
-    with sp.evaluate(False):
+    with sp.evaluate(False):  # for p_i, y_i in chain 5: the step text syntax has no indexed symbols yet
         return -(label * sp.log(prob) + (1 - label) * sp.log(1 - prob))
 
 
@@ -48,26 +48,25 @@ one = d.chain("The Bernoulli likelihood of a positive label",
               r"$P(y \mid p) = p^y (1 - p)^{1 - y}$. Check it at $y = 1$.")
 one.start(bernoulli(p, y), rule=r"the Bernoulli likelihood $P(y \mid p)$",
           justification="One formula for both labels.")
-one.substitute({y: 1}, "p^1*(1 - p)^0", rule="substitute $y = 1$", justification="The exponents become $1$ and $1 - 1 = 0$.")
+one.substitute({y: 1}, "p^1*(1 - p)^0", rule="substitute $y = 1$",
+               justification="The exponents become $1$ and $1 - 1 = 0$.")
 one.equals(p, rule="$a^1 = a$ and $a^0 = 1$", justification="$1 - p > 0$, so $(1 - p)^0 = 1$.")
 
 zero = d.chain("The Bernoulli likelihood of a negative label")
 zero.start(bernoulli(p, y), rule=r"the Bernoulli likelihood $P(y \mid p)$")
-zero.substitute({y: 0}, "p^0*(1 - p)^1", rule="substitute $y = 0$", justification="The exponents become $0$ and $1 - 0 = 1$.")
+zero.substitute({y: 0}, "p^0*(1 - p)^1", rule="substitute $y = 0$",
+                justification="The exponents become $0$ and $1 - 0 = 1$.")
 zero.equals(1 - p, rule="$a^0 = 1$ and $a^1 = a$",
             justification="$p > 0$, so $p^0 = 1$: the formula gives $P(y = 0) = 1 - p$ as it should.")
 
 # -- 2. its negative log ------------------------------------------------------------------------
 nll = d.chain("The negative log-likelihood of one example",
               "Take the negative log of the likelihood: a product becomes a sum and the exponents come down.")
-with sp.evaluate(False):
-    nll_start = -sp.log(bernoulli(p, y))
-    split = -(sp.log(p ** y) + sp.log((1 - p) ** (1 - y)))
-nll.start(nll_start, rule=r"the negative log-likelihood $-\log P(y \mid p)$",
+nll.start("-log(p^y*(1 - p)^(1 - y))", rule=r"the negative log-likelihood $-\log P(y \mid p)$",
           justification="Minimising it is maximising the likelihood (chain 6).")
-nll.equals(split, rule="the log of a product is the sum of the logs",
+nll.equals("-(log(p^y) + log((1 - p)^(1 - y)))", rule="the log of a product is the sum of the logs",
            justification=r"Both factors are positive: $p^y > 0$ and $(1 - p)^{1 - y} > 0$ because $0 < p < 1$.")
-nll.equals(bce(p, y), rule=r"$\log a^b = b \log a$",
+nll.equals("-(y*log(p) + (1 - y)*log(1 - p))", rule=r"$\log a^b = b \log a$",
            justification="Allowed because each base is positive: $p > 0$ and $1 - p > 0$.", exercise=True)
 nll.conclude("bernoulli-nll")
 
@@ -76,18 +75,18 @@ three = d.chain("Three examples, written out",
                 "The examples are independent, so the likelihood of the data set is the product of their "
                 "likelihoods. The cost is its negative log divided by the number of examples, $N = 3$.")
 examples3 = ((p1, y1), (p2, y2), (p3, y3))
-with sp.evaluate(False):
-    third = sp.Rational(1, 3)
-    product3 = -third * sp.log(sp.Mul(*(bernoulli(q, lab) for q, lab in examples3)))
-    summed3 = -third * sp.Add(*(sp.log(bernoulli(q, lab)) for q, lab in examples3))
-    # one term per example, so a long line can break between the examples
-    mean3 = sp.Add(*(sp.Mul(-third, lab * sp.log(q) + (1 - lab) * sp.log(1 - q)) for q, lab in examples3))
-three.start(product3, rule=r"$-\frac{1}{3} \log$ of the likelihood of three independent examples",
+three.start("-(1/3)*log(p1^y1*(1 - p1)^(1 - y1)*p2^y2*(1 - p2)^(1 - y2)*p3^y3*(1 - p3)^(1 - y3))",
+            rule=r"$-\frac{1}{3} \log$ of the likelihood of three independent examples",
             justification="Independent events: the probability that all three happen is the product.")
-three.equals(summed3, rule="the log of a product is the sum of the logs",
+three.equals("-(1/3)*(log(p1^y1*(1 - p1)^(1 - y1)) + log(p2^y2*(1 - p2)^(1 - y2)) + log(p3^y3*(1 - p3)^(1 - y3)))",
+             rule="the log of a product is the sum of the logs",
              justification="Each factor is a positive probability.")
-three.equals(mean3, rule="each example's negative log-likelihood is its cross-entropy",
-             needs=tuple(Relation(sp.log(bernoulli(q, lab)), -bce(q, lab)) for q, lab in examples3),
+# one term per example, so a long line can break between the examples
+three.equals("-(1/3)*(y1*log(p1) + (1 - y1)*log(1 - p1)) - (1/3)*(y2*log(p2) + (1 - y2)*log(1 - p2))"
+             " - (1/3)*(y3*log(p3) + (1 - y3)*log(1 - p3))",
+             rule="each example's negative log-likelihood is its cross-entropy",
+             needs=tuple(Relation(sp.log(bernoulli(q, lab)), lab * sp.log(q) + (1 - lab) * sp.log(1 - q))
+                         for q, lab in examples3),
              justification=r"Chain 3 for each example, $-\log P(y_i \mid p_i) = "
                            r"-(y_i \log p_i + (1 - y_i) \log(1 - p_i))$: the cost is the mean of the three losses.")
 
@@ -128,7 +127,7 @@ sp_form = d.chain(r"With $p = \sigma(z)$: the softplus form",
                   r"Logistic regression predicts $p = \sigma(z)$ from a score $z$. The loss then needs no "
                   r"division and no $\log$ of a small number: it is written with $\operatorname{softplus}(z) = "
                   r"\log(1 + e^z)$.")
-sp_form.start(bce(sigmoid(z), y), rule=r"the binary cross-entropy with $p = \sigma(z)$")
+sp_form.start("-(y*log(sigma(z)) + (1 - y)*log(1 - sigma(z)))", rule=r"the binary cross-entropy with $p = \sigma(z)$")
 sp_form.equals(y * sp.log(1 + sp.exp(-z)) + (1 - y) * sp.log(1 + sp.exp(z)),
                rule=r"$-\log \sigma(z) = \log(1 + e^{-z})$ and $-\log(1 - \sigma(z)) = \log(1 + e^{z})$",
                justification=r"$\sigma(z) = 1/(1 + e^{-z})$ and $1 - \sigma(z) = 1/(1 + e^{z})$.")
@@ -150,7 +149,7 @@ d.example((-sp.log(p1) - sp.log(1 - p2) - sp.log(p3)) / 3,
 d.exercise("Write the negative log-likelihood of one example whose label is $y = 1$, in terms of $p$.",
            -sp.log(p), wrong=sp.log(p))
 d.exercise(r"Take the negative log of $p^y (1 - p)^{1 - y}$ and simplify it to a sum.",
-           bce(p, y), wrong=-(y * sp.log(p) + sp.log(1 - p)))
+           "-(y*log(p) + (1 - y)*log(1 - p))", wrong=-(y * sp.log(p) + sp.log(1 - p)))
 d.exercise(r"Two examples: $y_1 = 1$ predicted with $p_1$, and $y_2 = 0$ predicted with $p_2$. "
            "Write the cost, the negative log-likelihood divided by $N$.",
            -(sp.log(p1) + sp.log(1 - p2)) / 2, wrong=-(sp.log(p1) + sp.log(1 - p2)))

@@ -40,7 +40,8 @@ c = d.chain("The gradient with respect to the logit $z$",
             r"Differentiate the loss as a function of $z$; $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$.")
 c.start(bce(z), rule="the binary cross-entropy",
         justification=r"The negative log-likelihood of a Bernoulli label $y$ with $P(y = 1) = \sigma(z)$.")
-c.differentiate(z, "-(y*sigma(z)*(1 - sigma(z))/sigma(z) + (1 - y)*(-sigma(z)*(1 - sigma(z)))/(1 - sigma(z)))", rule=r"the chain rule through $\log$ and $\sigma$",
+c.differentiate(z, "-(y*sigma(z)*(1 - sigma(z))/sigma(z) + (1 - y)*(-sigma(z)*(1 - sigma(z)))/(1 - sigma(z)))",
+                rule=r"the chain rule through $\log$ and $\sigma$",
                 justification=r"$(\log u)' = u'/u$, with $\sigma' = \sigma\,(1 - \sigma)$ and "
                               r"$(1 - \sigma)' = -\sigma\,(1 - \sigma)$.")
 c.equals(-(y * (1 - s) - (1 - y) * s), rule=r"cancel $\sigma$ and $1 - \sigma$",

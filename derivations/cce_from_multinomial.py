@@ -31,11 +31,6 @@ t = d.symbol("t", "positive", "a value of the likelihood of the whole data set")
 k = sp.Symbol("k", integer=True)  # the class index, bound by the products and sums
 n = sp.Symbol("n", integer=True)  # the example index, bound by the products and sums
 
-probs3, labels3 = (p1, p2, p3), (y1, y2, y3)
-with sp.evaluate(False):
-    likelihood3 = sp.Mul(*(q ** lab for q, lab in zip(probs3, labels3)))
-    split3 = -sp.Add(*(sp.log(q ** lab) for q, lab in zip(probs3, labels3)))
-    loss3 = -sp.Add(*(lab * sp.log(q) for q, lab in zip(probs3, labels3)))
 
 # -- 1. any number of classes -------------------------------------------------------------------
 gen = d.chain("The negative log-likelihood of one label",
@@ -53,20 +48,18 @@ gen.conclude("categorical-nll")
 
 # -- 2. three classes, written out --------------------------------------------------------------
 three = d.chain("Three classes, written out")
-three.start(-sp.log(likelihood3), rule=r"$-\log(p_1^{y_1} p_2^{y_2} p_3^{y_3})$",
+three.start("-log(p1^y1*p2^y2*p3^y3)", rule=r"$-\log(p_1^{y_1} p_2^{y_2} p_3^{y_3})$",
             justification="The negative log-likelihood with $K = 3$.")
-three.equals(split3, rule="split the log of the product",
+three.equals("-(log(p1^y1) + log(p2^y2) + log(p3^y3))", rule="split the log of the product",
              justification=r"$\log(abc) = \log a + \log b + \log c$ for positive $a$, $b$, $c$.")
-three.equals(loss3, rule="bring each exponent down",
+three.equals("-(y1*log(p1) + y2*log(p2) + y3*log(p3))", rule="bring each exponent down",
              justification=r"$\log p_k^{y_k} = y_k \log p_k$ because $p_k > 0$.", exercise=True)
 
 # -- 3. a one-hot label picks out one probability ----------------------------------------------------
 hot3 = d.chain("A one-hot label: $y = (0, 1, 0)$",
                "The true class is class 2: the loss only sees the probability the model gave it.")
-hot3.start(-sp.log(likelihood3), rule=r"the negative log-likelihood $-\log(p_1^{y_1} p_2^{y_2} p_3^{y_3})$")
-with sp.evaluate(False):
-    at_hot = -sp.log(sp.Mul(*(q ** lab for q, lab in zip(probs3, (sp.S.Zero, sp.S.One, sp.S.Zero)))))
-hot3.substitute(dict(zip(labels3, (0, 1, 0))), at_hot, rule="substitute the labels",
+hot3.start("-log(p1^y1*p2^y2*p3^y3)", rule=r"the negative log-likelihood $-\log(p_1^{y_1} p_2^{y_2} p_3^{y_3})$")
+hot3.substitute({y1: 0, y2: 1, y3: 0}, "-log(p1^0*p2^1*p3^0)", rule="substitute the labels",
                 justification="$y_1 = 0$, $y_2 = 1$, $y_3 = 0$: class 2 is the true class.")
 hot3.equals(-sp.log(p2), rule="the other classes drop out",
             justification="$p_1^0 = p_3^0 = 1$ and $p_2^1 = p_2$: the likelihood is the probability of the true class.",

@@ -5,7 +5,7 @@ Run it on its own: ``python derivations/odds_and_log_odds.py`` prints every step
 
 import sympy as sp
 
-from derivkit import Derivation, logit, sigmoid
+from derivkit import Derivation, sigmoid
 
 d = Derivation(
     "odds-and-log-odds",
@@ -27,10 +27,7 @@ ex = d.chain("The odds of an event with probability $1/5$",
              r"The odds compare the chance that the event happens with the chance that it does not.")
 ex.start(odds, rule="the odds $o = p/(1-p)$",
          justification="Probability of the event divided by the probability of its complement.")
-with sp.evaluate(False):  # (1/5)/(4/5) as written
-    fifth = sp.Pow(sp.Integer(5), -1)
-    fifths = fifth / sp.Mul(sp.Integer(4), fifth)
-ex.substitute({p: sp.Rational(1, 5)}, fifths, rule="substitute $p = 1/5$",
+ex.substitute({p: sp.Rational(1, 5)}, "(1/5)/(4/5)", rule="substitute $p = 1/5$",
               justification="The event happens one time in five, so it fails with probability $1 - 1/5 = 4/5$.")
 ex.equals(sp.Rational(1, 4), rule="divide", justification=r"The fifths cancel: $(1/5)/(4/5) = 1/4$.")
 
@@ -59,8 +56,9 @@ inc.start(odds, rule="the odds")
 inc.differentiate(p, 1 / (1 - p) + p / (1 - p) ** 2, rule=r"the product rule on $p \cdot (1 - p)^{-1}$",
                   justification=r"$(uv)' = u'v + uv'$ with $u = p$, $v = (1 - p)^{-1}$, $u' = 1$ and, by the chain "
                                 r"rule, $v' = (1 - p)^{-2}$.")
-inc.equals(1 / (1 - p) ** 2, rule="put both terms over $(1 - p)^2$",
-           justification=r"$\bigl((1 - p) + p\bigr)/(1 - p)^2$, and the numerator is $1$.", exercise=True)
+inc.equals("((1 - p) + p)/(1 - p)**2", rule="put both terms over $(1 - p)^2$",
+           justification=r"Multiply the first term by $(1 - p)/(1 - p)$.")
+inc.equals(1 / (1 - p) ** 2, rule="the numerator is $1$", justification=r"$(1 - p) + p = 1$.", exercise=True)
 inc.compare(">", 0, rule="a square is positive",
             justification=r"$(1 - p)^2 > 0$ because $p \neq 1$.")
 inc.conclude("odds-increasing")
@@ -91,8 +89,10 @@ back = d.chain("From the odds back to the probability")
 back.given(odds, o, rule="the odds", justification="Odds $o$ of an event with probability $p$.")
 back.apply(lambda side: side * (1 - p), p, o * (1 - p), rule="multiply both sides by $1 - p$",
            justification="$1 - p > 0$, so the equation stays equivalent.")
-back.solve_for(p, o / (1 + o), rule="collect the $p$ terms and divide",
-               justification=r"Move $op$ to the left: $p\,(1 + o) = o$, and $1 + o > 0$.", exercise=True)
+back.rewrite("p*(1 + o)", o, rule="collect the $p$ terms",
+             justification=r"Expand $o\,(1 - p)$ and move $-op$ to the left.")
+back.solve_for(p, o / (1 + o), rule="divide by $1 + o$",
+               justification="$1 + o > 0$, so the division is allowed.", exercise=True)
 back.conclude("probability-from-odds")
 
 model = d.chain("The log-odds model gives the sigmoid",
@@ -111,31 +111,24 @@ model.conclude("sigmoid-from-log-odds")
 
 # -- 5. logit and sigmoid are inverse functions -----------------------------------------------------
 inv = d.chain(r"The logit undoes the sigmoid: $\operatorname{logit}(\sigma(z)) = z$")
-with sp.evaluate(False):  # keep the forms as written; derivkit would collapse logit(sigmoid(z)) at once
-    inv.start(logit(sigmoid(z)), rule=r"the log-odds of the probability $\sigma(z)$")
-    by_definition = sp.log(sigmoid(z) / (1 - sigmoid(z)))
-    substituted = sp.log((1 / (1 + sp.exp(-z))) / (sp.exp(-z) / (1 + sp.exp(-z))))
-    cancelled = sp.log(1 / sp.exp(-z))
-inv.equals(by_definition, rule=r"the definition $\operatorname{logit}(p) = \log(p/(1-p))$",
+inv.start("logit(sigma(z))", rule=r"the log-odds of the probability $\sigma(z)$")
+inv.equals("log(sigma(z)/(1 - sigma(z)))", rule=r"the definition $\operatorname{logit}(p) = \log(p/(1-p))$",
            justification=r"The logit of a probability is its log-odds.")
-inv.equals(substituted, rule="substitute the definition of the sigmoid",
+inv.equals("log((1/(1 + exp(-z)))/(exp(-z)/(1 + exp(-z))))", rule="substitute the definition of the sigmoid",
            justification=r"$\sigma(z) = 1/(1+e^{-z})$ and $1 - \sigma(z) = e^{-z}/(1+e^{-z})$.")
-inv.equals(cancelled, rule="cancel $1 + e^{-z}$", justification="The common denominator cancels.")
+inv.equals("log(1/exp(-z))", rule="cancel $1 + e^{-z}$", justification="The common denominator cancels.")
 inv.equals(z, rule=r"$\log$ inverts $\exp$", justification=r"$1/e^{-z} = e^z$ and $\log(e^z) = z$ for real $z$.")
 inv.conclude("log-odds-inverts-sigmoid")
 
 inv2 = d.chain(r"The sigmoid undoes the logit: $\sigma(\operatorname{logit}(p)) = p$")
-with sp.evaluate(False):
-    inv2.start(sigmoid(logit(p)), rule=r"the sigmoid of the log-odds")
-    unfolded = 1 / (1 + sp.exp(-sp.log(p / (1 - p))))
-    flipped = 1 / (1 + (1 - p) / p)
-    common = 1 / (1 / p)
-inv2.equals(unfolded, rule="substitute both definitions",
+inv2.start("sigma(logit(p))", rule=r"the sigmoid of the log-odds")
+inv2.equals("1/(1 + exp(-log(p/(1 - p))))", rule="substitute both definitions",
             justification=r"$\sigma(z) = 1/(1+e^{-z})$ with $z = \log(p/(1-p))$.")
-inv2.equals(flipped, rule=r"$e^{-\log u} = 1/u$",
+inv2.equals("1/(1 + (1 - p)/p)", rule=r"$e^{-\log u} = 1/u$",
             justification=r"$p/(1-p) > 0$, and $\exp$ undoes $\log$ on positive numbers.")
-inv2.equals(common, rule="add the fractions in the denominator",
-            justification=r"$1 + (1 - p)/p = \bigl(p + (1 - p)\bigr)/p = 1/p$.", exercise=True)
+inv2.equals("1/((p + (1 - p))/p)", rule="add the fractions in the denominator",
+            justification=r"$1 = p/p$, so $1 + (1 - p)/p = \bigl(p + (1 - p)\bigr)/p$.")
+inv2.equals("1/(1/p)", rule="simplify the numerator", justification=r"$p + (1 - p) = 1$.", exercise=True)
 inv2.equals(p, rule="the reciprocal of a reciprocal", justification=r"$p > 0$, so $1/(1/p) = p$.")
 inv2.conclude("sigmoid-inverts-log-odds")
 

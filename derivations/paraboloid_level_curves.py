@@ -44,7 +44,8 @@ par = d.chain("A parametrisation of the circle",
               "Every such point lies on the level curve.")
 par.start(bowl, rule="the height $x^2 + y^2$",
           justification="The quantity the level curve holds fixed.")
-par.substitute(on_circle, "(sqrt(c)*cos(t))^2 + (sqrt(c)*sin(t))^2", rule=r"substitute $x = \sqrt{c}\cos t$, $y = \sqrt{c}\sin t$",
+par.substitute(on_circle, "(sqrt(c)*cos(t))^2 + (sqrt(c)*sin(t))^2",
+               rule=r"substitute $x = \sqrt{c}\cos t$, $y = \sqrt{c}\sin t$",
                justification="The point at angle $t$ on the circle of radius $\\sqrt{c}$.")
 par.equals("c*(cos(t)^2 + sin(t)^2)", rule="square and factor out $c$",
            justification=r"$(\sqrt{c}\cos t)^2 = c\cos^2 t$ because $(\sqrt{c})^2 = c$ for $c > 0$.")

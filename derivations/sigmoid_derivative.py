@@ -27,24 +27,18 @@ D = 1 + E       # the denominator 1 + e^{-z}
 der = d.chain(r"The derivative $\sigma'(z)$",
               r"Write $\sigma(z) = (1 + e^{-z})^{-1}$ and use the chain rule twice: once for the power, once "
               r"for $e^{-z}$.")
-with sp.evaluate(False):  # keep each intermediate form as written
-    der.start(sp.Pow(D, -1), rule=r"the sigmoid $\sigma(z)$ as a power",
-              justification=r"$\sigma(z) = 1/(1 + e^{-z}) = (1 + e^{-z})^{-1}$; SymPy differentiates this "
-                            "elementary form, not a known derivative of the sigmoid.")
-    chain_form = sp.Mul(-1, sp.Pow(D, -2), -E)
-    first = sp.UnevaluatedExpr(1 / D)  # printed as its own fraction, not merged into one denominator
-    split = sp.Mul(first, sp.UnevaluatedExpr(E / D))
-    padded = sp.Mul(first, sp.UnevaluatedExpr(sp.Add(D, -1) / D))
-    separated = sp.Mul(first, 1 - 1 / D)
-der.differentiate(z, chain_form, rule=r"the chain rule on $u^{-1}$ with $u = 1 + e^{-z}$",
+der.start("(1 + exp(-z))^(-1)", rule=r"the sigmoid $\sigma(z)$ as a power",
+          justification=r"$\sigma(z) = 1/(1 + e^{-z}) = (1 + e^{-z})^{-1}$; SymPy differentiates this "
+                        "elementary form, not a known derivative of the sigmoid.")
+der.differentiate(z, "-(1 + exp(-z))^(-2)*(-exp(-z))", rule=r"the chain rule on $u^{-1}$ with $u = 1 + e^{-z}$",
                   justification=r"$(u^{-1})' = -u^{-2}\,u'$, and $u' = -e^{-z}$ by the chain rule on $e^{-z}$.")
 der.equals(E / D ** 2, rule="the two minus signs cancel",
            justification=r"$(-1)\cdot(-e^{-z}) = e^{-z}$.")
-der.equals(split, rule="split the square in the denominator",
+der.equals("(1/(1 + exp(-z)))*(exp(-z)/(1 + exp(-z)))", rule="split the square in the denominator",
            justification=r"$e^{-z}/(1+e^{-z})^2 = \frac{1}{1+e^{-z}} \cdot \frac{e^{-z}}{1+e^{-z}}$.")
-der.equals(padded, rule="add and subtract $1$ in the second numerator",
+der.equals("(1/(1 + exp(-z)))*(((1 + exp(-z)) - 1)/(1 + exp(-z)))", rule="add and subtract $1$ in the second numerator",
            justification=r"$e^{-z} = (1 + e^{-z}) - 1$.")
-der.equals(separated, rule="split the second fraction",
+der.equals("(1/(1 + exp(-z)))*(1 - 1/(1 + exp(-z)))", rule="split the second fraction",
            justification=r"Divide each term of the numerator by $1 + e^{-z}$; the first gives $1$.", exercise=True)
 der.equals(s * (1 - s), rule=r"recognise $\sigma(z)$ twice",
            justification=r"Both $1/(1 + e^{-z})$ are $\sigma(z)$.")
@@ -87,6 +81,7 @@ bound = d.chain(r"The slope is at most $1/4$",
                 r"both are $1/2$. Completing the square shows this.")
 bound.start(s * (1 - s), rule=r"the slope $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$",
             justification="Chain 1.")
+bound.equals("sigma(z) - sigma(z)^2", rule="multiply out", justification=r"$\sigma \cdot \sigma = \sigma^2$.")
 bound.equals(sp.Rational(1, 4) - (s - sp.Rational(1, 2)) ** 2, rule="complete the square",
              justification=r"$(\sigma - 1/2)^2 = \sigma^2 - \sigma + 1/4$, "
                            r"so $\sigma - \sigma^2 = 1/4 - (\sigma - 1/2)^2$.",
@@ -98,10 +93,8 @@ bound.conclude("slope-bound")
 peak = d.chain(r"The bound is attained at $z = 0$",
                r"Equality needs $\sigma(z) = 1/2$, which happens at $z = 0$: the sigmoid is steepest there.")
 sigma0 = sigmoid(0, evaluate=False)
-with sp.evaluate(False):
-    peak.start(sigma0 * (1 - sigma0), rule=r"the slope $\sigma(z)\,(1 - \sigma(z))$ at $z = 0$")
-    halves = sp.Mul(sp.UnevaluatedExpr(sp.S.Half), 1 - sp.S.Half)
-peak.substitute({sigma0: sp.S.Half}, halves, rule=r"substitute $\sigma(0) = 1/2$",
+peak.start("sigma(0)*(1 - sigma(0))", rule=r"the slope $\sigma(z)\,(1 - \sigma(z))$ at $z = 0$")
+peak.substitute({sigma0: sp.S.Half}, "(1/2)*(1 - 1/2)", rule=r"substitute $\sigma(0) = 1/2$",
                 justification=r"$\sigma(0) = 1/(1 + e^{0}) = 1/(1 + 1)$.")
 peak.equals(sp.Rational(1, 4), rule="multiply", justification=r"$\frac12 \cdot \frac12 = \frac14$.")
 peak.conclude("slope-at-zero")
@@ -111,7 +104,8 @@ second = d.chain(r"The second derivative $\sigma''(z)$",
                  r"Differentiate $\sigma\,(1 - \sigma)$ with the product rule, using $\sigma' = \sigma\,(1 - \sigma)$ "
                  r"again. The result vanishes where $\sigma = 1/2$, at $z = 0$: the inflection point.")
 second.start(s * (1 - s), rule=r"the slope $\sigma'(z)$")
-second.differentiate(z, "sigma(z)*(1 - sigma(z))*(1 - sigma(z)) - sigma(z)*sigma(z)*(1 - sigma(z))", rule="the product rule",
+second.differentiate(z, "sigma(z)*(1 - sigma(z))*(1 - sigma(z)) - sigma(z)*sigma(z)*(1 - sigma(z))",
+                     rule="the product rule",
                      justification=r"$(\sigma\,(1 - \sigma))' = \sigma'\,(1 - \sigma) + \sigma\,(-\sigma')$ with "
                                    r"$\sigma' = \sigma\,(1 - \sigma)$.")
 second.equals(s * (1 - s) * (1 - 2 * s), rule=r"factor out $\sigma\,(1 - \sigma)$",

@@ -5,7 +5,7 @@ Run it on its own: ``python derivations/sigmoid_from_logit.py`` prints every ste
 
 import sympy as sp
 
-from derivkit import Derivation, sigmoid, logit
+from derivkit import Derivation, sigmoid
 
 d = Derivation(
     "sigmoid-from-logit",
@@ -45,7 +45,8 @@ inv.conclude("logit-inverts-sigmoid")
 sym = d.chain(r"Symmetry: $\sigma(-z) = 1 - \sigma(z)$")
 sym.start(sigmoid(-z), rule="the sigmoid at $-z$")
 sym.equals(1 / (1 + sp.exp(z)), rule="substitute the definition", justification=r"$\sigma(-z) = 1/(1+e^{z})$.")
-sym.equals("((1 + exp(z)) - exp(z))/(1 + exp(z))", rule="add and subtract $e^z$", justification="The numerator is still $1$.")
+sym.equals("((1 + exp(z)) - exp(z))/(1 + exp(z))", rule="add and subtract $e^z$",
+           justification="The numerator is still $1$.")
 sym.equals(1 - sp.exp(z) / (1 + sp.exp(z)), rule="split the fraction", exercise=True)
 sym.equals(1 - sigmoid(z), rule=r"recognise $\sigma(z)$",
            justification=r"$e^z/(1+e^z) = 1/(1+e^{-z}) = \sigma(z)$.")

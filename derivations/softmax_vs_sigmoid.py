@@ -48,16 +48,12 @@ p3 = [sp.exp(s) / total3 for s in (z1, z2, z3)]
 sig = d.chain("Independent sigmoids need not sum to one",
               r"Take the scores $z = (\log(7/3), \log(3/2), \log 4)$: the logits of $0.7$, $0.6$ and $0.8$. "
               r"Each sigmoid answers its own question, so nothing ties the three answers together.")
-with sp.evaluate(False):
-    scores = (sp.log(sp.Rational(7, 3)), sp.log(sp.Rational(3, 2)), sp.log(4))
-    sigmoids = sp.Add(*(sigmoid(s) for s in scores))
-    fractions = sp.Add(*(divided(sp.Integer(n), sp.Add(m, n)) for n, m in ((7, 3), (3, 2), (4, 1))))
-    decimals = sp.Add(sp.Rational(7, 10), sp.Rational(6, 10), sp.Rational(8, 10))
-sig.start(sigmoids, rule=r"the three sigmoids $\sigma(z_1) + \sigma(z_2) + \sigma(z_3)$")
-sig.equals(fractions, rule=r"$\sigma(\log(n/m)) = n/(m + n)$",
+sig.start("sigma(log(7/3)) + sigma(log(3/2)) + sigma(log(4))",
+          rule=r"the three sigmoids $\sigma(z_1) + \sigma(z_2) + \sigma(z_3)$")
+sig.equals("7/(3 + 7) + 3/(2 + 3) + 4/(1 + 4)", rule=r"$\sigma(\log(n/m)) = n/(m + n)$",
            justification=r"$\sigma(z) = e^z/(1 + e^z)$ and $e^{\log(n/m)} = n/m$; multiply numerator and "
                          "denominator by $m$.")
-sig.equals(decimals, rule="evaluate each fraction",
+sig.equals("7/10 + 3/5 + 4/5", rule="evaluate each fraction",
            justification="The denominators are $10$, $5$ and $5$.")
 sig.equals(sp.Rational(21, 10), rule="add them", justification="$0.7 + 0.6 + 0.8 = 2.1$.")
 sig.compare(">", 1, rule="more than one", justification="$2.1 > 1$: these are not the probabilities of "
@@ -66,7 +62,8 @@ sig.conclude("sigmoids-need-not-sum-to-one")
 
 # -- 2. the softmax sums to one ---------------------------------------------------------------
 one3 = d.chain("$K = 3$: the softmax sums to one")
-one3.start(sp.Add(*p3, evaluate=False), rule="$p_1 + p_2 + p_3$",
+one3.start("exp(z1)/(exp(z1) + exp(z2) + exp(z3)) + exp(z2)/(exp(z1) + exp(z2) + exp(z3))"
+           " + exp(z3)/(exp(z1) + exp(z2) + exp(z3))", rule="$p_1 + p_2 + p_3$",
            justification="The three softmax probabilities share one denominator.")
 one3.equals(1, rule="common denominator", justification="The numerators add up to the denominator.")
 
@@ -97,12 +94,10 @@ two.equals(sigmoid(z1 - z2), rule="recognise the sigmoid",
 two.conclude("softmax-two-classes-is-sigmoid")
 
 # -- 5. shift invariance ----------------------------------------------------------------------
-with sp.evaluate(False):
-    shifted3 = divided(sp.exp(z1 + c), sp.Add(*(sp.exp(s + c) for s in (z1, z2, z3))))
-    factored3 = divided(sp.exp(c) * sp.exp(z1), sp.exp(c) * sp.Add(*(sp.exp(s) for s in (z1, z2, z3))))
 sh3 = d.chain("$K = 3$: adding a constant to every score changes nothing")
-sh3.start(shifted3, rule="$p_1$ of the scores $(z_1 + c, z_2 + c, z_3 + c)$")
-sh3.equals(factored3, rule=r"$e^{a + c} = e^c e^a$",
+sh3.start("exp(z1 + c)/(exp(z1 + c) + exp(z2 + c) + exp(z3 + c))",
+          rule="$p_1$ of the scores $(z_1 + c, z_2 + c, z_3 + c)$")
+sh3.equals("(exp(c)*exp(z1))/(exp(c)*(exp(z1) + exp(z2) + exp(z3)))", rule=r"$e^{a + c} = e^c e^a$",
            justification=r"Every term carries the factor $e^c$.")
 sh3.equals(p3[0], rule="cancel $e^c$", justification="$e^c > 0$.")
 
@@ -128,9 +123,10 @@ win = d.chain("The larger score has the larger probability",
 win.start(sp.exp(z[i] - z[j]), rule=r"$p_i / p_j = e^{z_i - z_j}$ (the ratio above)")
 win.substitute({z[i]: z[j] + delta}, sp.exp(delta), rule=r"$z_i = z_j + \delta$",
                justification=r"The score difference is $\delta$.")
-win.equals(1 + 2 * sp.exp(delta / 2) * sp.sinh(delta / 2), rule=r"$e^\delta - 1 = 2\,e^{\delta/2} \sinh(\delta/2)$",
-           justification=r"$e^\delta - 1 = e^{\delta/2}\,(e^{\delta/2} - e^{-\delta/2})$ and "
-                         r"$\sinh(a) = (e^a - e^{-a})/2$.")
+win.equals("1 + exp(delta/2)*(exp(delta/2) - exp(-delta/2))", rule=r"add and subtract $1$; factor out $e^{\delta/2}$",
+           justification=r"$e^\delta - 1 = e^{\delta/2}\,(e^{\delta/2} - e^{-\delta/2})$.")
+win.equals(1 + 2 * sp.exp(delta / 2) * sp.sinh(delta / 2), rule=r"$e^a - e^{-a} = 2 \sinh a$",
+           justification=r"$\sinh(a) = (e^a - e^{-a})/2$ with $a = \delta/2$.")
 win.compare(">", 1, rule=r"both factors are positive for $\delta > 0$",
             justification=r"$e^{\delta/2} > 0$ and $\sinh(\delta/2) > 0$ when $\delta > 0$: $e^\delta > 1$, "
                           r"so $p_i > p_j$. The same argument with $i$ and $j$ swapped gives $p_i < p_j$ when "
@@ -138,6 +134,7 @@ win.compare(">", 1, rule=r"both factors are positive for $\delta > 0$",
                           "one with the largest score.")
 
 # -- examples and exercises ---------------------------------------------------------------------
+scores = (sp.log(sp.Rational(7, 3)), sp.log(sp.Rational(3, 2)), sp.log(4))  # chain 1's: the logits of 0.7, 0.6, 0.8
 d.example(sigmoid(z1) + sigmoid(z2) + sigmoid(z3), {z1: scores[0], z2: scores[1], z3: scores[2]},
           r"The sigmoids of the scores $(\log(7/3), \log(3/2), \log 4)$ add up to")
 d.example(p3[0], {z1: scores[0], z2: scores[1], z3: scores[2]},

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from derivkit import Derivation
 from derivkit.handouts import build as build_module
 from derivkit.handouts import sources
 from derivkit.handouts.build import build
@@ -86,3 +87,20 @@ def test_editing_a_parser_file_re_renders_worksheets_and_editing_the_sandbox_re_
     now = json.loads(state.read_text())["keys"]
     assert now["sigmoid-from-logit-worksheet.md"] != recorded["sigmoid-from-logit-worksheet.md"]
     assert now["sigmoid-from-logit.md"] != recorded["sigmoid-from-logit.md"]
+
+
+def _reordered(text: str) -> str:
+    d = Derivation("order", "Order")
+    d.symbol("p")
+    d.symbol("z")
+    c = d.chain("c")
+    c.start("p*z + 1")
+    c.equals(text, rule="reorder")
+    return build_module.content_text(d)
+
+
+def test_a_written_form_reordered_re_renders_its_handout() -> None:
+    # srepr, and so the verification fingerprint, sorts terms and factors; the handout prints them as written
+    assert _reordered("z*p + 1") != _reordered("p*z + 1")
+    assert _reordered("1 + p*z") != _reordered("p*z + 1")
+    assert _reordered("p*z + 1") == _reordered("p*z + 1")

@@ -17,6 +17,7 @@ from derivkit.handouts import linebreak
 from derivkit.handouts.assemble import point_latex
 from derivkit.handouts.hiding import Hider
 from derivkit.handouts.latex_printer import to_latex
+from derivkit.ordering import as_written
 
 DATE = "2024-01-01"
 
@@ -143,3 +144,70 @@ def test_matrix_rows_stand_apart_and_sums_of_fractions_are_not_numerators() -> N
     assert to_latex(quarter).startswith(r"\frac{1}{4} \left(")
     plain = sp.Mul(sp.Rational(1, 4), w + 1, evaluate=False)
     assert to_latex(plain) == r"\frac{w + 1}{4}"  # no fraction inside: one fraction
+
+
+# -- forms written as on paper (Derivation.read) keep their written shape -----------------------------
+def _written_latex(d: Derivation, form: sp.Basic) -> str:
+    with as_written(d.written):
+        return to_latex(form)
+
+
+def test_a_bracketed_sum_inside_a_written_sum_stays_added() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("p", "(0,1)")
+    form = d.read("(p + (1 - p))/p")
+    assert _written_latex(d, form) == r"\frac{p + \left(1 - p\right)}{p}"  # not p - (p - 1)
+    assert _written_latex(d, d.read("p - (1 - p)")) == r"p - \left(1 - p\right)"
+    p = sp.Symbol("p", real=True)
+    evaluated_elsewhere = sp.Add(p, sp.Add(1, -p, evaluate=False), evaluate=False)  # not written: SymPy's order
+    assert to_latex(evaluated_elsewhere) == r"p - \left(p - 1\right)"
+
+
+def test_a_form_read_twice_prints_as_written_both_times() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("p", "(0,1)")
+    inner = d.read("(p + (1 - p))/p")
+    alone = d.read("p + (1 - p)")  # equal to a node of the first form, a distinct object
+    assert _written_latex(d, alone) == r"p + \left(1 - p\right)"
+    assert _written_latex(d, inner) == r"\frac{p + \left(1 - p\right)}{p}"
+
+
+def test_one_over_a_written_fraction_is_one_fraction_over_another() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("p", "(0,1)")
+    assert _written_latex(d, d.read("1/((p + (1 - p))/p)")) == r"\frac{1}{\frac{p + \left(1 - p\right)}{p}}"
+    assert _written_latex(d, d.read("1/(p*(1 - p))")) == r"\frac{1}{p \left(1 - p\right)}"
+    p = sp.Symbol("p", real=True)
+    assert to_latex(1 / (p * (1 - p))) == r"\frac{1}{p \left(1 - p\right)}"
+
+
+def test_a_written_reciprocal_first_is_its_own_fraction() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("z")
+    assert _written_latex(d, d.read("(1/2)*(1 - 1/2)")) == r"\frac{1}{2} \left(1 - \frac{1}{2}\right)"
+    assert _written_latex(d, d.read(r"\frac{1}{2} \left(1 - \frac{1}{2}\right)")) == \
+        r"\frac{1}{2} \left(1 - \frac{1}{2}\right)"
+    assert _written_latex(d, d.read("(1/(1 + exp(-z)))*(exp(-z)/(1 + exp(-z)))")) == \
+        r"\frac{1}{1 + e^{- z}} \frac{e^{- z}}{1 + e^{- z}}"
+    assert _written_latex(d, d.read("(1/2)*3")) == r"\frac{1}{2} \cdot 3"  # not a mixed number
+    assert _written_latex(d, d.read("z/2")) == r"\frac{z}{2}"  # a quotient stays one fraction
+    z = sp.Symbol("z", real=True)
+    assert to_latex(sp.Mul(sp.Pow(2, -1, evaluate=False), 1 - z, evaluate=False)) == r"\frac{1 - z}{2}"  # not written
+
+
+def test_a_written_negated_numerator_puts_its_minus_before_the_fraction() -> None:
+    d = Derivation("paper", "On paper")
+    d.symbol("delta", "positive")
+    assert _written_latex(d, d.read("exp(-delta/2)")) == r"e^{- \frac{\delta}{2}}"  # not e^{\frac{- \delta}{2}}
+    assert _written_latex(d, d.read(r"e^{-\delta/2}")) == r"e^{- \frac{\delta}{2}}"
+    assert _written_latex(d, d.read("delta/2")) == r"\frac{\delta}{2}"
+
+
+def test_a_written_term_subtracted_keeps_its_written_form() -> None:
+    d = Derivation("paper", "On paper")
+    for name in ("a", "b", "x"):
+        d.symbol(name)
+    assert _written_latex(d, d.read("x - (1/3)*(a + b)")) == r"x - \frac{1}{3} \left(a + b\right)"  # not (a + b)/3
+    assert _written_latex(d, d.read("x - b*a")) == "x - b a"  # the factors in the order written
+    a, b, x = sp.symbols("a b x", real=True)
+    assert to_latex(x - b * a) == "- a b + x"  # SymPy's own form is ordered as usual

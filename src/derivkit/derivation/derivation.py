@@ -139,7 +139,8 @@ class Derivation:
         #: Where each step was stated, by step index: ``(file, line)`` in the author's script.
         self.origins: dict[int, tuple[str, int]] = {}
         #: The sums and products of forms written as text or LaTeX: handouts print them in the order written.
-        #: A list, not a set: two equal sums written twice are two objects, and printing knows them by identity.
+        #: A list, not a set: the printer knows them by identity, and a set would keep only the first of
+        #: two equal forms read apart (the second, a distinct object, would print in SymPy's order).
         self.written: list[sp.Basic] = []
         self.tables: list[Cases] = []
         self._count = 0

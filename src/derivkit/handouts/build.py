@@ -151,7 +151,16 @@ def content_text(derivation: Derivation) -> str:
     parts += [f"{sp.srepr(e.expr)}|{sorted((sp.srepr(k), sp.srepr(v)) for k, v in e.values.items())}|{e.text}"
               for e in derivation.examples]
     parts += [f"{x.prompt}|{sp.srepr(x.answer)}|{sorted(x.assume.items())}" for x in derivation.exercises]
+    parts.append(";".join(written_text(form) for form in derivation.written))
     return "\n".join(parts)
+
+
+def written_text(expr: sp.Basic) -> str:
+    """A form's tree in its arguments' order. ``srepr`` (and so the fingerprint) sorts the terms and
+    factors, but a form written as text prints in the order written: p*z and z*p render differently."""
+    if not expr.args:
+        return sp.srepr(expr)
+    return f"{type(expr).__name__}({','.join(written_text(a) for a in expr.args)})"
 
 
 def write_if_changed(path: Path, data: str | bytes) -> bool:

@@ -36,12 +36,19 @@ class HandoutLatexPrinter(LatexPrinter):
                 numer = sp.Mul(*(a for a in expr.args if a is not compound))
             return r"\left. %s \middle/ %s \right." % (self._print(numer), self._print(compound.base))
         args = expr.args
+        if is_written(expr) and len(args) >= 2 and _is_reciprocal(args[0]):
+            return self._print_leading_reciprocal(args[0], args[1:])
         if len(args) == 2 and args[0] is sp.S.NegativeOne and args[1].is_Number and args[1] >= 0:
             return "- " + self._print(args[1])  # -y at y = 1 reads "-1", not "(-1) 1"
         if len(args) == 2 and args[0] is sp.S.NegativeOne and isinstance(args[1], sp.Add):
             return r"- \left(%s\right)" % self._print(args[1])  # -(a/b + c/d) with brackets that grow
-        if is_written(expr) and args[0].is_Number and args[0].is_negative:  # -2 c cos t sin t as written
-            rest = args[1:] if args[0] is sp.S.NegativeOne else (-args[0], *args[1:])
+        positive = written_positive(expr)
+        if positive is not None:  # -2 c cos t sin t as written
+            with as_written([positive]):
+                return "- " + self._print(positive)
+        if is_written(expr) and _is_negated(args[0]) and not any(_is_negated(a) for a in args[1:]):
+            # -delta/2 as written: - \frac{\delta}{2}, not \frac{-\delta}{2}; (-a)(-b) keeps both signs
+            rest = (args[0].args[1], *args[1:])
             positive = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
             with as_written([positive]):
                 return "- " + self._print(positive)
@@ -52,8 +59,6 @@ class HandoutLatexPrinter(LatexPrinter):
             return r"%s \left(%s\right)" % (self._print(coeff), self._print(rest))
         if not reorderable(expr):
             return super()._print_Mul(expr)
-        if is_written(expr) and _is_reciprocal(args[0]):
-            return self._print_written_reciprocal(expr)
         if expr.could_extract_minus_sign():
             return "- " + self._print(-expr)
         numer, denom = fraction(expr, exact=True)
@@ -71,22 +76,26 @@ class HandoutLatexPrinter(LatexPrinter):
             parts.append(r"\cdot " + text if parts and text[:1].isdigit() else text)
         return " ".join(parts)
 
-    def _print_written_reciprocal(self, expr: sp.Mul) -> str:
-        """A product its author began with 1/b, the mean's \\frac{1}{N} \\sum ...: kept in front, as
-        written, rather than the whole product put over b."""
-        first, *rest = expr.args
-        with sp.evaluate(False):
-            tail = rest[0] if len(rest) == 1 else sp.Mul(*rest)
-        with as_written([tail]):
-            text = self._print(tail)
-        if isinstance(tail, sp.Add) or text.startswith("-"):
+    def _print_leading_reciprocal(self, reciprocal: sp.Pow, rest: tuple[sp.Basic, ...]) -> str:
+        """(1/2)(1 - 1/2) and (1/u)(e/u) as written, the reciprocal first: not one fraction
+        (1 - 1/2)/2 with the rest put over a numerator."""
+        factor = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+        with as_written([factor]):
+            text = self._print(factor)
+        if isinstance(factor, sp.Add) or text.startswith("-"):
             text = r"\left(%s\right)" % text
-        return r"\frac{1}{%s} %s" % (self._print(first.base), text)
+        elif text[:1].isdigit():  # (1/2)*3: "\frac{1}{2} 3" would read as a mixed number
+            text = r"\cdot " + text
+        return r"\frac{1}{%s} %s" % (self._print(reciprocal.base), text)
 
     def _print_Pow(self, expr: sp.Pow) -> str:
         """sigma(z)^2: SymPy would pass ``exp=`` to our functions' ``_latex``, which do not take it."""
         if isinstance(expr.base, sp.Function) and hasattr(type(expr.base), "_latex") and not expr.exp.is_negative:
             return r"%s^{%s}" % (self._print(expr.base), self._print(expr.exp))
+        if expr.exp is sp.S.NegativeOne and isinstance(expr.base, sp.Mul) and is_written(expr.base):
+            # 1/((p + (1 - p))/p) as written: one over the written fraction, whose factors SymPy's
+            # reciprocal printing would otherwise set side by side, (p + (1 - p)) \frac{1}{p}
+            return r"\frac{1}{%s}" % self._print(expr.base)
         return super()._print_Pow(expr)
 
     # -- calculus ------------------------------------------------------------------
@@ -111,14 +120,22 @@ class HandoutLatexPrinter(LatexPrinter):
     # -- indices -------------------------------------------------------------------
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         """As SymPy's, except that a negative number subtracted as written keeps its brackets:
-        substituting x1 = -5 into 1 - x1 shows 1 - (-5), never 1 - -5."""
+        substituting x1 = -5 into 1 - x1 shows 1 - (-5), never 1 - -5; and a bracketed sum written
+        inside a written sum stays added, p + (1 - p), not turned into p - (p - 1)."""
         tex = ""
+        written = is_written(expr)
         for i, term in enumerate(self._as_ordered_terms(expr, order=order)):
-            if i and term.could_extract_minus_sign():
-                tex, term = tex + " - ", -term
-            elif i:
-                tex += " + "
-            term_tex = self._print(term)
+            positive = written_positive(term) if i else None
+            if positive is not None:  # x - (1/3)(a + b) as written, not SymPy's (a + b)/3 from negating it
+                tex, term = tex + " - ", positive
+                with as_written([positive]):
+                    term_tex = self._print(positive)
+            else:
+                if i and term.could_extract_minus_sign() and not (written and isinstance(term, sp.Add)):
+                    tex, term = tex + " - ", -term
+                elif i:
+                    tex += " + "
+                term_tex = self._print(term)
             if self._needs_add_brackets(term) or (i and term_tex.startswith("-")):
                 term_tex = r"\left(%s\right)" % term_tex
             tex += term_tex
@@ -165,14 +182,30 @@ class HandoutLatexPrinter(LatexPrinter):
         return f"{tex}^{{{exp}}}" if exp else tex
 
 
-def _is_reciprocal(expr: sp.Basic) -> bool:
-    return isinstance(expr, sp.Pow) and expr.exp is sp.S.NegativeOne
-
-
 def _has_fraction(expr: sp.Basic) -> bool:
     """Whether printing ``expr`` writes a fraction (a rational or a negative power) anywhere in it."""
     return any((isinstance(a, sp.Rational) and not a.is_Integer) or (isinstance(a, sp.Pow) and a.exp.is_negative)
                for a in sp.preorder_traversal(expr))
+
+
+def written_positive(expr: sp.Basic) -> sp.Basic | None:
+    """The written product ``expr`` without its leading negative number, -2 c x -> 2 c x, built
+    unevaluated so it keeps the author's form (negating it would let SymPy reorder and merge it)."""
+    if not (is_written(expr) and isinstance(expr, sp.Mul) and expr.args[0].is_Number and expr.args[0].is_negative):
+        return None
+    first, *others = expr.args
+    rest = others if first is sp.S.NegativeOne else [-first, *others]
+    return rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+
+
+def _is_negated(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is written -x: an unevaluated product of -1 and one factor."""
+    return isinstance(expr, sp.Mul) and len(expr.args) == 2 and expr.args[0] is sp.S.NegativeOne
+
+
+def _is_reciprocal(expr: sp.Basic) -> bool:
+    """Whether ``expr`` is written 1/b: an unevaluated power -1 (SymPy would make 1/2 a Rational)."""
+    return isinstance(expr, sp.Pow) and expr.exp is sp.S.NegativeOne
 
 
 def compound_denominator(expr: sp.Mul) -> sp.Pow | None:
