@@ -36,12 +36,6 @@ def bernoulli(prob: sp.Expr, label: sp.Expr) -> sp.Expr:
     return prob ** label * (1 - prob) ** (1 - label)
 
 
-def bce(prob: sp.Expr, label: sp.Expr) -> sp.Expr:
-    """The binary cross-entropy of the prediction prob against the label, as written on the board."""
-    with sp.evaluate(False):  # for p_i, y_i in chain 5: the step text syntax has no indexed symbols yet
-        return -(label * sp.log(prob) + (1 - label) * sp.log(1 - prob))
-
-
 # -- 1. the Bernoulli likelihood: one formula for both labels -----------------------------------
 one = d.chain("The Bernoulli likelihood of a positive label",
               r"The model says $P(y = 1) = p$ and $P(y = 0) = 1 - p$. One formula covers both labels: "

@@ -127,7 +127,7 @@ b1, b2, b3 = (d.symbol(f"b{r}", "real", f"the bias of class {r}") for r in (1, 2
 layer = {z1: W11 * x1 + W12 * x2 + b1, z2: W21 * x1 + W22 * x2 + b2, z3: W31 * x1 + W32 * x2 + b3}
 gw3 = d.chain(r"$K = 3$, two features: $\partial L/\partial W_{21}$")
 gw3.start(loss3.subs(layer), rule="the loss with $z_c = W_{c1} x_1 + W_{c2} x_2 + b_c$")
-gw3.differentiate(W21, (p3[1] - y2) * x1, needs=(one_hot3,) + tuple(Relation(s, e) for s, e in layer.items()),
+gw3.differentiate(W21, (p3[1] - y2) * x1, needs=(one_hot3, *tuple(Relation(s, e) for s, e in layer.items())),
                   rule="differentiate by $W_{21}$",
                   justification=r"$(p_2 - y_2)\,x_1$: the error of class 2 times feature 1.", exercise=True)
 

@@ -5,8 +5,7 @@ Run it on its own: ``python derivations/chain_rule.py`` prints every step with i
 
 import sympy as sp
 
-from derivkit import Derivation
-from derivkit import formulas
+from derivkit import Derivation, formulas
 
 d = Derivation(
     "chain-rule",
@@ -65,7 +64,8 @@ qr = d.chain("The quotient rule: $h(u, v) = u/v$")
 qr.start(f(x) / g(x), rule=r"the quotient of $f$ and $g$, where $g(x) \ne 0$")
 qr.differentiate(x, chain_rule(u / v, f(x), g(x), x), rule="the chain rule with $h(u, v) = u/v$",
                  justification="Checked against SymPy's direct derivative of $f(x)/g(x)$.")
-qr.equals("diff(f(x), x)/g(x) - f(x)*diff(g(x), x)/g(x)^2", rule=r"$\partial h/\partial u = 1/v$, $\partial h/\partial v = -u/v^2$",
+qr.equals("diff(f(x), x)/g(x) - f(x)*diff(g(x), x)/g(x)^2",
+          rule=r"$\partial h/\partial u = 1/v$, $\partial h/\partial v = -u/v^2$",
           justification="The partials of $u/v$, evaluated at $u = f(x)$, $v = g(x)$.")
 qr.equals((sp.Derivative(f(x), x) * g(x) - f(x) * sp.Derivative(g(x), x)) / g(x) ** 2,
           rule="common denominator $g(x)^2$", justification="The textbook form of the quotient rule.")
@@ -77,7 +77,8 @@ ex = d.chain(r"A concrete case: $h(u, v) = u^2 + \sin v$, $f(x) = x^2$, $g(x) = 
 ex.start(outer.subs({u: inner_f, v: inner_g}), rule=r"$h(f(x), g(x)) = x^4 + \sin(e^x)$")
 ex.differentiate(x, chain_rule(outer, inner_f, inner_g, x), rule="the chain rule",
                  justification=r"Checked against SymPy's direct derivative of $x^4 + \sin(e^x)$.")
-ex.equals("2*x^2*(2*x) + cos(exp(x))*exp(x)", rule=r"$\partial h/\partial u = 2u$, $\partial h/\partial v = \cos v$, $f' = 2x$, $g' = e^x$",
+ex.equals("2*x^2*(2*x) + cos(exp(x))*exp(x)",
+          rule=r"$\partial h/\partial u = 2u$, $\partial h/\partial v = \cos v$, $f' = 2x$, $g' = e^x$",
           justification="Evaluate the partials at $u = x^2$, $v = e^x$ and multiply by the inner derivatives.",
           exercise=True)
 ex.equals(4 * x ** 3 + sp.exp(x) * sp.cos(sp.exp(x)), rule="simplify",
@@ -91,7 +92,8 @@ bowl = u ** 2 + v ** 2
 circle.start(bowl.subs({u: sp.cos(t), v: sp.sin(t)}), rule=r"the height $h(\cos t, \sin t)$")
 circle.differentiate(t, chain_rule(bowl, sp.cos(t), sp.sin(t), t), rule="the chain rule",
                      justification=r"Checked against SymPy's direct derivative of $\cos^2 t + \sin^2 t$.")
-circle.equals("2*cos(t)*(-sin(t)) + 2*sin(t)*cos(t)", rule=r"the gradient $(2u, 2v)$ dotted with the velocity $(-\sin t, \cos t)$",
+circle.equals("2*cos(t)*(-sin(t)) + 2*sin(t)*cos(t)",
+              rule=r"the gradient $(2u, 2v)$ dotted with the velocity $(-\sin t, \cos t)$",
               justification=r"$\partial h/\partial u = 2u$ at $u = \cos t$, $\partial h/\partial v = 2v$ at "
                             r"$v = \sin t$.")
 circle.equals(sp.S.Zero, rule="the two terms cancel",

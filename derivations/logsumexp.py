@@ -54,11 +54,9 @@ g3.gradient(scores3, sp.Matrix([sp.exp(s) / S3 for s in scores3]), rule="differe
 shift = d.chain(r"Shifting every score by $m$ shifts $\operatorname{LSE}$ by $m$",
                 r"Multiply inside the $\log$ by $e^{m} e^{-m} = 1$ and move $e^{-m}$ into the sum.")
 shift.start(lse, rule=r"the log-sum-exp")
-with sp.evaluate(False):
-    padded = sp.log(sp.Mul(sp.exp(m), sp.exp(-m), S))
-    pulled = m + sp.log(sp.Mul(sp.exp(-m), S))
-shift.equals(padded, rule=r"multiply by $e^{m} e^{-m} = 1$", justification=r"$e^{m} e^{-m} = e^{0} = 1$.")
-shift.equals(pulled, rule=r"the $\log$ of a product",
+shift.equals(r"\log\left(e^{m} e^{-m} \sum_{l=1}^{K} e^{z_l}\right)", rule=r"multiply by $e^{m} e^{-m} = 1$",
+             justification=r"$e^{m} e^{-m} = e^{0} = 1$.")
+shift.equals(r"m + \log\left(e^{-m} \sum_{l=1}^{K} e^{z_l}\right)", rule=r"the $\log$ of a product",
              justification=r"$\log(ab) = \log a + \log b$ for $a, b > 0$, and $\log e^{m} = m$.")
 shift.equals(m + sp.log(sp.Sum(sp.exp(-m) * sp.exp(z[l]), (l, 1, K))), rule="move the constant into the sum",
              justification=r"$e^{-m}$ does not depend on $l$, so it multiplies every term.")
@@ -79,8 +77,9 @@ shift3.equals("m + log(exp(z1 - m) + exp(z2 - m) + exp(z3 - m))", rule=r"multipl
 top = d.chain(r"With $m = \max_k z_k$: safe to compute, and above the maximum",
               r"Let $z_1 = m$ be the largest score and write the others as $z_k = m + u_k$ with $u_k \le 0$. "
               r"Then every shifted exponential $e^{u_k}$ lies in $(0, 1]$ and the largest is $e^{0} = 1$, so the "
-              r"sum inside the $\log$ lies between $1$ and $K$: nothing overflows, and the $\log$ never sees "
-              r"a number near $0$. The shift also shows that $\operatorname{LSE}$ exceeds the largest score.")
+              r"sum inside the $\log$ lies between $1$ and $K$ (proved below): nothing overflows, and the $\log$ "
+              r"never sees a number near $0$. The shift also shows that $\operatorname{LSE}$ exceeds the largest "
+              "score.")
 top.start(sp.log(sp.exp(m) + sp.exp(m + u2) + sp.exp(m + u3)),
           rule=r"$\operatorname{LSE}$ with $z_1 = m$, $z_2 = m + u_2$, $z_3 = m + u_3$",
           justification=r"$z_1$ is the largest score, so $u_2 = z_2 - m \le 0$ and $u_3 = z_3 - m \le 0$.")
@@ -89,6 +88,23 @@ top.equals("m + log(1 + exp(u2) + exp(u3))", rule=r"shift by $m$", exercise=True
 top.compare(">", m, rule=r"the $\log$ of a number above $1$ is positive",
             justification=r"$e^{u_2} > 0$ and $e^{u_3} > 0$, so $1 + e^{u_2} + e^{u_3} > 1$.")
 top.conclude("lse-above-max")
+
+safe = d.chain(r"Every shifted exponential is at most $1$",
+               r"This is why nothing overflows: after the shift no exponential exceeds $e^{0} = 1$.")
+safe.start("exp(u2)", rule=r"a shifted exponential $e^{u_2}$, with $u_2 = z_2 - m \le 0$")
+safe.compare("<=", 1, rule=r"$e^{u} \le e^{0} = 1$ for $u \le 0$",
+             justification=r"$\exp$ is increasing and $u_2 \le 0$; likewise $e^{u_3} \le 1$.")
+safe.conclude("shifted-exp-at-most-one")
+
+below = d.chain(r"And at most $\log K$ above the maximum",
+                r"Each of the $K - 1$ other shifted exponentials is at most $1$, so the sum inside the $\log$ is "
+                r"at most $K$: $\max_k z_k < \operatorname{LSE}(z) \le \max_k z_k + \log K$.")
+below.start("log(1 + exp(u2) + exp(u3))", rule=r"$\operatorname{LSE}(z) - m$, by the shift identity")
+below.compare("<=", "log(1 + 1 + exp(u3))", rule=r"$e^{u_2} \le 1$",
+              justification=r"The previous chain; $\log$ is increasing.")
+below.compare("<=", "log(3)", rule=r"$e^{u_3} \le 1$", justification=r"The same for the third score: $\log K$.",
+              exercise=True)
+below.conclude("lse-below-max-plus-log-k")
 
 big = d.chain(r"A worked case: $\operatorname{LSE}(1000, 1000)$",
               r"As written, this needs $e^{1000}$, which overflows a double to infinity (NumPy's "

@@ -103,7 +103,8 @@ sh3.equals(p3[0], rule="cancel $e^c$", justification="$e^c > 0$.")
 
 sh = d.chain("Any $K$: adding a constant to every score changes nothing")
 sh.start(softmax(i, c), rule="$p_i$ of the scores $z_k + c$")
-sh.equals(r"\frac{e^{c} e^{z_i}}{e^{c} \sum_{l=1}^{K} e^{z_l}}", rule=r"$e^{a + c} = e^c e^a$; take $e^c$ out of the sum",
+sh.equals(r"\frac{e^{c} e^{z_i}}{e^{c} \sum_{l=1}^{K} e^{z_l}}",
+          rule=r"$e^{a + c} = e^c e^a$; take $e^c$ out of the sum",
           justification=r"$e^c$ does not depend on the class $l$.")
 sh.equals(softmax(i), rule="cancel $e^c$", justification="$e^c > 0$.")
 sh.conclude("softmax-shift-invariance")

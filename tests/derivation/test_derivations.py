@@ -403,3 +403,13 @@ def test_script_runs_on_its_own(script: str):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "proved" in done.stdout and "FAILED" not in done.stdout
     assert "Status: every step verified" in done.stdout
+
+
+def test_built_in_steps_are_written_as_on_paper_not_built_unevaluated():
+    """Issue 13: a form kept as written is stated in the text or LaTeX step syntax (read with the
+    derivation's declared notation), never built inside ``sp.evaluate(False)`` for display."""
+    scripts = sorted((ROOT / "derivations").glob("*.py"))
+    assert len(scripts) >= 15
+    offenders = [f"{path.name}:{number}" for path in scripts
+                 for number, line in enumerate(path.read_text().splitlines(), start=1) if "evaluate(False)" in line]
+    assert offenders == []
