@@ -102,8 +102,7 @@ below = d.chain(r"And at most $\log K$ above the maximum",
 below.start("log(1 + exp(u2) + exp(u3))", rule=r"$\operatorname{LSE}(z) - m$, by the shift identity")
 below.compare("<=", "log(1 + 1 + exp(u3))", rule=r"$e^{u_2} \le 1$",
               justification=r"The previous chain; $\log$ is increasing.")
-below.compare("<=", "log(3)", rule=r"$e^{u_3} \le 1$", justification=r"The same for the third score: $\log K$.",
-              exercise=True)
+below.compare("<=", "log(3)", rule=r"$e^{u_3} \le 1$", justification=r"The same for the third score: $\log K$.")
 below.conclude("lse-below-max-plus-log-k")
 
 big = d.chain(r"A worked case: $\operatorname{LSE}(1000, 1000)$",
