@@ -20,7 +20,7 @@ from typing import Literal
 import sympy as sp
 
 from derivkit.engine.domains import Domain
-from derivkit.engine.equivalence import Verdict, equivalent
+from derivkit.engine.equivalence import Verdict, equivalent, samples_agree
 from derivkit.engine.inequalities import holds_everywhere
 from derivkit.engine.verdict import Counterexample
 
@@ -422,7 +422,7 @@ def suggest_equation_step(ctx: Context, before: Relation, after: Relation) -> st
     for name, function in _MONOTONE:
         if _holds(ctx, function(before.lhs), after.lhs) and _holds(ctx, function(before.rhs), after.rhs):
             return f"both sides went through {name}: use apply(sp.{name}, lhs, rhs)"
-    if before.lhs != 0 and before.rhs != 0:
+    if before.lhs != 0 and before.rhs != 0 and sp.count_ops(after.lhs / before.lhs) <= HINT_MAX_OPS:
         factor = sp.simplify(after.lhs / before.lhs)
         if factor != 1 and factor.is_finite is not False and _holds(ctx, factor * before.rhs, after.rhs):
             shown = sp.sstr(factor)
@@ -434,16 +434,23 @@ def suggest_equation_step(ctx: Context, before: Relation, after: Relation) -> st
     return ""
 
 
+#: A hint's symbolic work is skipped above this many operations: one SymPy call cannot be stopped,
+#: and explaining a failure must not take longer than finding it (a backprop step took minutes).
+HINT_MAX_OPS = 60
+
+
 def _holds(ctx: Context, a: sp.Expr, b: sp.Expr) -> bool:
-    """A quick equality for suggestions (a short budget: a suggestion is a hint, never a verdict)."""
+    """A quick equality for suggestions: agreement at sample points, no proof (a suggestion is a
+    hint, never a verdict; the suggested step is verified like any other)."""
     try:
-        return equivalent(a, b, ctx.domains, budget=min(ctx.budget, 2.0)).equivalent
+        return samples_agree(a, b, ctx.domains)
     except Exception:
         return False
 
 
 def _holds_sign(ctx: Context, expr: sp.Expr, predicate: str) -> bool:
     try:
-        return bool(expr != 0) and holds_everywhere(expr, ctx.domains, predicate)
+        small = sp.count_ops(expr) <= HINT_MAX_OPS
+        return small and bool(expr != 0) and holds_everywhere(expr, ctx.domains, predicate)
     except Exception:
         return False

@@ -21,7 +21,7 @@ from derivkit.engine._screening import (
     variables_by_name,
 )
 from derivkit.engine.domains import REAL, Domain, parse_domain
-from derivkit.engine.equivalence import DomainSpec, Semantics, equivalent, normalise_domains
+from derivkit.engine.equivalence import DomainSpec, Semantics, equivalent, normalise_domains, samples_agree
 from derivkit.engine.inequalities import RELATIONS, holds_everywhere
 from derivkit.engine.verdict import Counterexample, Status, Verdict
 
@@ -45,6 +45,7 @@ __all__ = [
     "holds_everywhere",
     "normalise_domains",
     "parse_domain",
+    "samples_agree",
     "screen",
     "variables_by_name",
 ]

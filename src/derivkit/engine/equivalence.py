@@ -117,6 +117,17 @@ def equivalent(
     return done("unknown", None, f"could not decide: {reason}", notes=proof.notes)
 
 
+def samples_agree(a: sp.Expr, b: sp.Expr, domains: DomainSpec | None = None, seed: int = 0) -> bool:
+    """Whether a and b agree at every sampled point (enough of them, 30 digits), without any
+    symbolic proof: bounded by the sampling, for hints ("this step looks like a derivative"),
+    never for a verdict."""
+    a, b = as_expr(a), as_expr(b)
+    by_name = normalise_domains(domains)
+    problem = prepare(a, b, by_name)
+    screening = screen(a, b, problem.variables, by_name, seed=seed)
+    return screening.counterexample is None and screening.agreed >= screening.required
+
+
 def _is_extended_constant(e: sp.Basic) -> bool:
     """A number, or one of the infinities a limit may return (not nan, not an interval)."""
     return not e.free_symbols and (e.is_number or e in (sp.oo, -sp.oo, sp.zoo)) and e is not sp.nan
