@@ -319,3 +319,12 @@ def test_a_failure_shows_the_stated_form_as_written_and_says_which_side_is_which
     assert dict(failure.forms)["stated"] == "(1 - sigmoid(w*x))*x"  # not SymPy's x*(1 - sigmoid(w*x))
     assert "SymPy's result is" in failure.message and "the stated form is" in failure.message
     assert "first side" not in failure.message
+
+
+def test_a_script_with_no_chain_yet_says_so_instead_of_a_traceback(tmp_path: Path) -> None:
+    script = tmp_path / "derivations" / "empty.py"
+    script.parent.mkdir()
+    script.write_text('from derivkit import Derivation\n\nd = Derivation("empty", "Empty")\nd.symbol("x")\n')
+    result = run_script(script, tmp_path)
+    assert result.returncode == 1
+    assert "no chains yet" in result.stdout and "Traceback" not in result.stderr

@@ -107,7 +107,7 @@ def run_verify(args: argparse.Namespace) -> int:
 def _print_summary(report: DerivationReport) -> None:
     counts = {s: sum(1 for v in report.steps if v.status == s) for s in ("proved", "numeric", "failed")}
     mark = "ok  " if report.verified else "FAIL"
-    detail = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    detail = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no steps yet (add a chain with d.chain(...))"
     print(f"[{mark}] {report.id}: {detail}", file=sys.stdout)
     for failure in report.failures:
         lines = failure_lines(failure)
