@@ -328,3 +328,16 @@ def test_a_script_with_no_chain_yet_says_so_instead_of_a_traceback(tmp_path: Pat
     result = run_script(script, tmp_path)
     assert result.returncode == 1
     assert "no chains yet" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_written_number_after_a_factor_keeps_its_dot() -> None:
+    """2 \\cdot \\sigma(2z)(1 - \\sigma(2z)) \\cdot 2: the last 2 must not read as a juxtaposed digit."""
+    d = Derivation("dot", "Dot")
+    z = d.symbol("z")
+    c = d.chain("c")
+    c.start(r"2 \sigma(2z) - 1")
+    c.differentiate(z, r"2 \cdot \sigma(2z)\left(1 - \sigma(2z)\right) \cdot 2", rule="the chain rule")
+    report = d.verify()
+    assert report.verified, report.failures
+    md = markdown(handout(d, report))
+    assert r"\left(1 - \sigma\left(2 z\right)\right) \cdot 2" in md

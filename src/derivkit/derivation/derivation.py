@@ -365,7 +365,15 @@ class Derivation:
         self._reported = True
         report = self.verify()
         print(self.report_text(report))
-        return 0 if report.verified and self.chains else 1
+        return 0 if report.verified and not self.incomplete else 1
+
+    @property
+    def incomplete(self) -> str:
+        """What a script still lacks before it has a result ('' when nothing): a chain, or a chain's steps."""
+        if not self.chains:
+            return "the derivation has no chains yet (add one with d.chain(...))"
+        empty = [c.title for c in self.chains if not c.steps]
+        return f"chain {empty[0]!r} has no steps yet (add one, e.g. .equals(...))" if empty else ""
 
 
 def _stable_text(value: object) -> str:

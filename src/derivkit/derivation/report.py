@@ -43,9 +43,9 @@ def render_text(derivation: Derivation, report: DerivationReport) -> str:
                 lines += [f"               {line}" for line in failure_lines(verdict)]
     if report.problems:
         lines += ["", "Exercises:"] + [f"  ERROR {problem}" for problem in report.problems]
-    if not derivation.chains:
-        lines += ["", "Result: none: the derivation has no chains yet (add one with d.chain(...))",
-                  "Status: nothing to verify"]
+    missing = derivation.incomplete
+    if missing:
+        lines += ["", f"Result: none: {missing}", "Status: incomplete"]
         return "\n".join(lines)
     lines += ["", f"Result: {derivation.result}", f"Status: {status_text(report)}"]
     return "\n".join(lines)

@@ -57,6 +57,9 @@ class HandoutLatexPrinter(LatexPrinter):
             # (1/4)(a + b/2): a sum holding fractions is not put over a numerator, where TeX would
             # set its own fractions in script size
             return r"%s \left(%s\right)" % (self._print(coeff), self._print(rest))
+        if (isinstance(expr, sp.Mul) and is_written(expr) and expr.is_commutative and args[0] is not sp.S.One
+                and not any(_is_reciprocal(a) for a in args)):  # a/b is a fraction, below
+            return self._print_factors(args)  # as written, numbers included: 2 \cdot \sigma(2z) \cdot 2
         if not reorderable(expr):
             return super()._print_Mul(expr)
         if expr.could_extract_minus_sign():
@@ -67,13 +70,18 @@ class HandoutLatexPrinter(LatexPrinter):
         coeff, factors = expr.as_coeff_mul()
         ordered = factors if is_written(expr) else sorted(factors, key=lambda f: (factor_rank(f),
                                                                                   sp.default_sort_key(f)))
-        parts = [] if coeff is sp.S.One else [self._print(coeff)]
-        for factor in ordered:
+        return self._print_factors(ordered if coeff is sp.S.One else (coeff, *ordered))
+
+    def _print_factors(self, factors: tuple[sp.Basic, ...] | list[sp.Basic]) -> str:
+        """Factors side by side: sums in brackets, and a dot before a factor that starts with a digit."""
+        parts: list[str] = []
+        for factor in factors:
             text = self._print(factor)
             if isinstance(factor, sp.Add) or (parts and text.startswith("-")):  # (1 - y) (-sigma), not (1 - y) - sigma
                 text = r"\left(%s\right)" % text
             # a factor printed with a leading number (2x times 2x^2) needs a dot: "2 x 2 x^{2}" reads as 2x2x^2
-            parts.append(r"\cdot " + text if parts and text[:1].isdigit() else text)
+            mixed = parts and text.startswith(r"\frac") and parts[-1][-1:].isdigit()  # 3 \frac{1}{2} reads 3 1/2
+            parts.append(r"\cdot " + text if parts and (text[:1].isdigit() or mixed) else text)
         return " ".join(parts)
 
     def _print_leading_reciprocal(self, reciprocal: sp.Pow, rest: tuple[sp.Basic, ...]) -> str:
