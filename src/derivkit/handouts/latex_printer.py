@@ -67,22 +67,25 @@ class HandoutLatexPrinter(LatexPrinter):
         numer, denom = fraction(expr, exact=True)
         if denom is not sp.S.One:
             return r"\frac{%s}{%s}" % (self._print(numer), self._print(denom))
-        coeff, factors = expr.as_coeff_mul()
-        ordered = factors if is_written(expr) else sorted(factors, key=lambda f: (factor_rank(f),
-                                                                                  sp.default_sort_key(f)))
+        coeff, factors = expr.as_coeff_mul()  # (a written product was printed above)
+        ordered = sorted(factors, key=lambda f: (factor_rank(f), sp.default_sort_key(f)))
         return self._print_factors(ordered if coeff is sp.S.One else (coeff, *ordered))
 
     def _print_factors(self, factors: tuple[sp.Basic, ...] | list[sp.Basic]) -> str:
-        """Factors side by side: sums in brackets, and a dot before a factor that starts with a digit."""
+        """Factors side by side (see :meth:`_next_factor`)."""
         parts: list[str] = []
         for factor in factors:
-            text = self._print(factor)
-            if isinstance(factor, sp.Add) or (parts and text.startswith("-")):  # (1 - y) (-sigma), not (1 - y) - sigma
-                text = r"\left(%s\right)" % text
-            # a factor printed with a leading number (2x times 2x^2) needs a dot: "2 x 2 x^{2}" reads as 2x2x^2
-            mixed = parts and text.startswith(r"\frac") and parts[-1][-1:].isdigit()  # 3 \frac{1}{2} reads 3 1/2
-            parts.append(r"\cdot " + text if parts and (text[:1].isdigit() or mixed) else text)
+            parts.append(self._next_factor(factor, self._print(factor), parts[-1] if parts else ""))
         return " ".join(parts)
+
+    def _next_factor(self, factor: sp.Basic, text: str, before: str) -> str:
+        r"""A factor's text after ``before``: a sum or a sign in brackets, (1 - y) (-sigma); a dot before
+        a digit, 2 x \cdot 2 x^{2} (not 2x2x^2), and before a fraction after a digit (3 \frac{1}{2} is 3 1/2)."""
+        if isinstance(factor, sp.Add) or (before and text.startswith("-")):
+            return r"\left(%s\right)" % text
+        if before and (text[:1].isdigit() or (text.startswith(r"\frac") and before[-1:].isdigit())):
+            return r"\cdot " + text
+        return text
 
     def _print_leading_reciprocal(self, reciprocal: sp.Pow, rest: tuple[sp.Basic, ...]) -> str:
         """(1/2)(1 - 1/2) and (1/u)(e/u) as written, the reciprocal first: not one fraction
@@ -90,11 +93,8 @@ class HandoutLatexPrinter(LatexPrinter):
         factor = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
         with as_written([factor]):
             text = self._print(factor)
-        if isinstance(factor, sp.Add) or text.startswith("-"):
-            text = r"\left(%s\right)" % text
-        elif text[:1].isdigit():  # (1/2)*3: "\frac{1}{2} 3" would read as a mixed number
-            text = r"\cdot " + text
-        return r"\frac{1}{%s} %s" % (self._print(reciprocal.base), text)
+        lead = r"\frac{1}{%s}" % self._print(reciprocal.base)
+        return f"{lead} {self._next_factor(factor, text, lead)}"
 
     def _print_Pow(self, expr: sp.Pow) -> str:
         """sigma(z)^2: SymPy would pass ``exp=`` to our functions' ``_latex``, which do not take it."""

@@ -120,7 +120,7 @@ class Builder:
 
     def symbol(self, name: str) -> sp.Expr:
         """A variable: a sum's index while its body is built, else the declared symbol, else a plain one."""
-        return self.bound.get(name) or self.notation.symbol(name)
+        return self.bound[name] if name in self.bound else self.notation.symbol(name)
 
     # -- declared notation: p_i, sums and products ----------------------------------------
     def index(self, node: Index) -> sp.Expr:

@@ -53,11 +53,11 @@ class Notation:
 
     def symbol(self, name: str) -> sp.Expr:
         """The declared symbol called ``name``, else a plain one."""
-        return self.symbols.get(name) or sp.Symbol(name)
+        return self.symbols[name] if name in self.symbols else sp.Symbol(name)
 
     def index(self, name: str) -> sp.Expr:
         """The bound variable of a sum: the declared one, else an integer symbol (an index is one)."""
-        return self.symbols.get(name) or sp.Symbol(name, integer=True)
+        return self.symbols[name] if name in self.symbols else sp.Symbol(name, integer=True)
 
 
 __all__ = ["BIG_OPERATORS", "DELTA", "Notation"]
